@@ -1,0 +1,3 @@
+module github.com/nndiy/nndiy
+
+go 1.26
