@@ -1,0 +1,3 @@
+// Package losses holds the course's loss functions, with PyTorch's
+// reductions.
+package losses
