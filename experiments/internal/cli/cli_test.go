@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestRegisterDefaultsAndParse(t *testing.T) {
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	c := Register(fs, "linear", Config{Epochs: 100, LR: 0.1, Batch: 32, Seed: 1})
+	if c.Out != "out/linear" || c.Epochs != 100 || c.Quick {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if err := fs.Parse([]string{"-epochs", "7", "-lr", "0.5", "-quick", "-out", "d"}); err != nil {
+		t.Fatal(err)
+	}
+	if c.Epochs != 7 || c.LR != 0.5 || !c.Quick || c.Out != "d" {
+		t.Fatalf("parsed: %+v", c)
+	}
+	if err := c.Check(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCheckRejects(t *testing.T) {
+	for _, c := range []Config{
+		{Epochs: 0, Batch: 1, LR: 1},
+		{Epochs: 1, Batch: 0, LR: 1},
+		{Epochs: 1, Batch: 1, LR: 0},
+		{Epochs: 1, Batch: 1, LR: -1},
+	} {
+		if c.Check() == nil {
+			t.Errorf("Check(%+v) = nil, want an error", c)
+		}
+	}
+}
+
+func TestProgressPlainLines(t *testing.T) {
+	var buf bytes.Buffer
+	p := NewProgress(&buf, "xor", 3)
+	p.Every = 0
+	for e := 1; e <= 3; e++ {
+		p.Update(e, 1/float64(e))
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("got %d lines:\n%s", len(lines), buf.String())
+	}
+	if !strings.Contains(lines[2], "epoch 3/3") || !strings.Contains(lines[2], "loss 0.333333") || strings.Contains(buf.String(), "\r") {
+		t.Errorf("last line %q", lines[2])
+	}
+}
+
+func TestProgressThrottlesPlainLines(t *testing.T) {
+	var buf bytes.Buffer
+	p := NewProgress(&buf, "x", 100)
+	for e := 1; e <= 100; e++ {
+		p.Update(e, 0)
+	}
+	// The first and the last epoch always print; the rest within Every do not.
+	if n := strings.Count(buf.String(), "\n"); n != 2 {
+		t.Errorf("%d lines, want 2:\n%s", n, buf.String())
+	}
+}
+
+func TestPathCreatesDirectory(t *testing.T) {
+	c := Config{Out: t.TempDir() + "/a/b"}
+	p, err := c.Path("f.svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(c.Out); err != nil || !strings.HasSuffix(p, "a/b/f.svg") {
+		t.Fatalf("path %q, stat err %v", p, err)
+	}
+}
