@@ -69,3 +69,16 @@ func reuseBuffer(buf *tensor.Tensor, shape ...int) *tensor.Tensor {
 	buf.Data = buf.Data[:n]
 	return buf
 }
+
+// noParameters gives a module without parameters the three parameter
+// methods of Module as no-ops; modules embed it.
+type noParameters struct{}
+
+// ZeroGrad does nothing: the module has no parameters.
+func (noParameters) ZeroGrad() {}
+
+// UpdateParameters does nothing: the module has no parameters.
+func (noParameters) UpdateParameters(lr float64) {}
+
+// Parameters returns nil: the module has no parameters.
+func (noParameters) Parameters() []*Parameter { return nil }

@@ -14,3 +14,14 @@ type Loss interface {
 	// Backward returns d(Forward)/d(yhat), shaped like yhat.
 	Backward(y, yhat *tensor.Tensor) *tensor.Tensor
 }
+
+// PerExampleLoss is a Loss that also gives the loss of each example, as the
+// course's forward does. Every loss of this package implements it.
+type PerExampleLoss interface {
+	Loss
+	// PerExample sets dst[n] to the loss of example n (row n of y and yhat)
+	// and returns dst; a nil dst is allocated, otherwise it must have one
+	// element per example. Forward(y, yhat) is the mean of these values, up
+	// to rounding.
+	PerExample(dst []float64, y, yhat *tensor.Tensor) []float64
+}
