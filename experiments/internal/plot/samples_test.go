@@ -1,0 +1,134 @@
+package plot
+
+import (
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// sampleDir is where TestSamples writes its figures: the directory named by
+// $PLOT_SAMPLES (to look at them), or a temporary one.
+func sampleDir(t *testing.T) string {
+	if d := os.Getenv("PLOT_SAMPLES"); d != "" {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	return t.TempDir()
+}
+
+func lossCurves() *LineChart {
+	l := NewLineChart("Training loss", "epoch", "MSE loss")
+	var xs, a, b, c []float64
+	for e := 1; e <= 200; e++ {
+		x := float64(e)
+		xs = append(xs, x)
+		a = append(a, 0.9*math.Exp(-x/30)+0.05+0.01*math.Sin(x))
+		b = append(b, 0.9*math.Exp(-x/30)+0.05+0.012*math.Sin(x*1.1))
+		c = append(c, 1.0*math.Exp(-x/60)+0.2)
+	}
+	l.Add("nndiy", xs, a)
+	p := l.Add("PyTorch", xs, b)
+	p.Dashed = true
+	p.Colour = l.Series[0].Colour
+	l.Add("linear model", xs, c)
+	return l
+}
+
+// xorData returns n points of the course's XOR set: four Gaussian blobs,
+// label +1 on one diagonal and −1 on the other.
+func xorData(n int, seed uint64) (xy, labels []float64) {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	for k := range n {
+		cx, cy := 1.0, 1.0
+		if k%2 == 1 {
+			cx = -1
+		}
+		if k%4 >= 2 {
+			cy = -1
+		}
+		xy = append(xy, cx+0.35*rng.NormFloat64(), cy+0.35*rng.NormFloat64())
+		labels = append(labels, cx*cy)
+	}
+	return xy, labels
+}
+
+func xorBoundary() *DecisionBoundary {
+	xy, labels := xorData(400, 1)
+	d := NewDecisionBoundary("XOR: one hidden layer", Pointwise(func(x1, x2 float64) float64 {
+		return math.Tanh(2 * x1 * x2)
+	}), 0)
+	d.AddByLabel(xy, labels)
+	return d
+}
+
+func circleBoundary() *DecisionBoundary {
+	rng := rand.New(rand.NewPCG(2, 2))
+	var xy, labels []float64
+	for range 300 {
+		r := 1.0
+		if rng.IntN(2) == 0 {
+			r = 2
+		}
+		t := rng.Float64() * 2 * math.Pi
+		r += 0.2 * rng.NormFloat64()
+		xy = append(xy, r*math.Cos(t), r*math.Sin(t))
+		labels = append(labels, math.Round(r/2-0.25))
+	}
+	d := NewDecisionBoundary("Circles: sigmoid output", Pointwise(func(x1, x2 float64) float64 {
+		return 1 / (1 + math.Exp(-4*(math.Hypot(x1, x2)-1.5)))
+	}), 0.5)
+	d.AddByLabel(xy, labels)
+	return d
+}
+
+func gaussBoundary() *DecisionBoundary {
+	rng := rand.New(rand.NewPCG(3, 3))
+	var xy, labels []float64
+	for k := range 300 {
+		c := 1.0
+		if k%2 == 0 {
+			c = -1
+		}
+		xy = append(xy, c+0.6*rng.NormFloat64(), c+0.6*rng.NormFloat64())
+		labels = append(labels, c)
+	}
+	d := NewDecisionBoundary("Two Gaussians: linear model", Pointwise(func(x1, x2 float64) float64 {
+		return 0.7*x1 + 0.5*x2 + 0.1
+	}), 0)
+	d.AddByLabel(xy, labels)
+	return d
+}
+
+func threeClasses() *Scatter {
+	rng := rand.New(rand.NewPCG(4, 4))
+	s := NewScatter("Three blobs", "x₁", "x₂")
+	for c := range 3 {
+		var xs, ys []float64
+		for range 80 {
+			xs = append(xs, float64(c)*1.5+0.5*rng.NormFloat64())
+			ys = append(ys, float64(c%2)*1.2+0.5*rng.NormFloat64())
+		}
+		s.Add("class "+itoa(c), xs, ys)
+	}
+	return s
+}
+
+func TestSamples(t *testing.T) {
+	dir := sampleDir(t)
+	figs := map[string]Figure{
+		"line":     lossCurves(),
+		"scatter":  threeClasses(),
+		"xor":      xorBoundary(),
+		"circles":  circleBoundary(),
+		"gaussian": gaussBoundary(),
+	}
+	for name, f := range figs {
+		if err := SaveSVG(filepath.Join(dir, name+".svg"), f); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+}
