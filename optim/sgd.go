@@ -1,0 +1,108 @@
+package optim
+
+import (
+	"fmt"
+
+	"github.com/nndiy/nndiy/layers"
+)
+
+// SGD is torch.optim.SGD: stochastic gradient descent with optional
+// momentum, dampening, Nesterov momentum and L2 weight decay. With its
+// defaults (no momentum, no decay) a step is the course's θ -= lr·∇θ.
+//
+// For each parameter θ with gradient g, one step computes, as torch 1.13's
+// _single_tensor_sgd:
+//
+//	g ← g + λ·θ                          if WeightDecay λ ≠ 0
+//	if Momentum μ ≠ 0:
+//	    b ← g                            at the first step (no dampening)
+//	    b ← μ·b + (1 − τ)·g              afterwards, τ = Dampening
+//	    g ← g + μ·b                      if Nesterov
+//	    g ← b                            otherwise
+//	θ ← θ − lr·g
+//
+// The momentum buffer b is the state kept per parameter. Note the first
+// step: PyTorch starts b at g itself, not at (1 − τ)·g.
+type SGD struct {
+	Momentum    float64 // μ ≥ 0; 0 turns momentum off
+	Dampening   float64 // τ; must be 0 with Nesterov
+	WeightDecay float64 // λ ≥ 0, an L2 penalty added to the gradient
+	Nesterov    bool    // needs Momentum > 0 and Dampening == 0
+
+	lr  float64
+	buf map[*layers.Parameter][]float64 // momentum buffers, nil before the first step
+}
+
+// NewSGD returns plain SGD with learning rate lr and torch.optim.SGD's
+// other defaults (no momentum, dampening or weight decay). Set the exported
+// fields to change them. It panics if lr is negative or NaN.
+func NewSGD(lr float64) *SGD {
+	checkLR("optim.NewSGD", lr)
+	return &SGD{lr: lr, buf: make(map[*layers.Parameter][]float64)}
+}
+
+// LR returns the learning rate.
+func (s *SGD) LR() float64 { return s.lr }
+
+// SetLR sets the learning rate.
+func (s *SGD) SetLR(lr float64) {
+	checkLR("optim.SGD.SetLR", lr)
+	s.lr = lr
+}
+
+// ZeroGrad sets every parameter's gradient to zero.
+func (s *SGD) ZeroGrad(params []*layers.Parameter) { ZeroGrad(params) }
+
+// Step takes one SGD step on every parameter. It panics if the fields are
+// inconsistent in the ways torch.optim.SGD rejects: negative momentum or
+// weight decay, or Nesterov without momentum or with dampening.
+func (s *SGD) Step(params []*layers.Parameter) {
+	s.check()
+	lr, mu, damp, wd := s.lr, s.Momentum, s.Dampening, s.WeightDecay
+	for _, p := range params {
+		checkParam("optim.SGD.Step", p)
+		theta, grad := p.Value.Data, p.Grad.Data[:len(p.Value.Data)]
+		if mu == 0 {
+			for i, g := range grad {
+				if wd != 0 {
+					g += wd * theta[i]
+				}
+				theta[i] -= lr * g
+			}
+			continue
+		}
+		buf, started := s.buf[p]
+		if !started {
+			buf = make([]float64, len(theta))
+			s.buf[p] = buf
+		}
+		buf = buf[:len(theta)]
+		for i, g := range grad {
+			if wd != 0 {
+				g += wd * theta[i]
+			}
+			if started {
+				buf[i] = mu*buf[i] + (1-damp)*g
+			} else {
+				buf[i] = g
+			}
+			if s.Nesterov {
+				g += mu * buf[i]
+			} else {
+				g = buf[i]
+			}
+			theta[i] -= lr * g
+		}
+	}
+}
+
+func (s *SGD) check() {
+	switch {
+	case !(s.Momentum >= 0):
+		panic(fmt.Sprintf("optim.SGD: invalid momentum %v", s.Momentum))
+	case !(s.WeightDecay >= 0):
+		panic(fmt.Sprintf("optim.SGD: invalid weight decay %v", s.WeightDecay))
+	case s.Nesterov && (s.Momentum <= 0 || s.Dampening != 0):
+		panic(fmt.Sprintf("optim.SGD: Nesterov momentum needs momentum > 0 and zero dampening, have momentum %v, dampening %v", s.Momentum, s.Dampening))
+	}
+}
