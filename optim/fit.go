@@ -1,0 +1,284 @@
+package optim
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/nndiy/nndiy/layers"
+	"github.com/nndiy/nndiy/losses"
+	"github.com/nndiy/nndiy/tensor"
+)
+
+// Config sets up a training run of Fit.
+type Config struct {
+	// BatchSize is the number of examples per step, > 0. The last batch
+	// of an epoch holds the remainder when it does not divide the data.
+	BatchSize int
+	// Epochs is the number of passes over the data.
+	Epochs int
+	// Seed seeds the shuffle of each epoch (a PCG from math/rand/v2).
+	Seed uint64
+
+	// ValX and ValY, when non-nil, are a validation set evaluated at the
+	// end of each epoch, in batches of BatchSize, without training on it.
+	ValX, ValY *tensor.Tensor
+	// Accuracy, when non-nil, is recorded for the training batches and the
+	// validation set; Accuracy and ThresholdAccuracy suit classifiers.
+	Accuracy AccuracyFunc
+	// Schedule, when non-nil, is stepped at the end of each epoch, after
+	// validation and before OnEpoch.
+	Schedule Scheduler
+	// OnEpoch, when non-nil, is called at the end of each epoch with the
+	// epoch's number (from 1) and the history so far. Returning
+	// StopTraining ends Fit without error; any other error ends Fit and is
+	// returned.
+	OnEpoch func(epoch int, h *History) error
+}
+
+// History is what Fit records, one entry per completed epoch.
+//
+// Losses and accuracies are means over examples: each batch's value is
+// weighted by its number of rows, Σ_b n_b·L_b / Σ_b n_b, which is the loss
+// over the whole set for a loss reduced by its mean over rows (as PyTorch
+// users compute it with running_loss += loss.item()·x.size(0)). TrainLoss
+// and TrainAccuracy are running values: each batch is scored by the
+// parameters it was trained from, before its update.
+type History struct {
+	TrainLoss     []float64
+	TrainAccuracy []float64 // nil without Config.Accuracy
+	ValLoss       []float64 // nil without a validation set
+	ValAccuracy   []float64 // nil without a validation set or Config.Accuracy
+	// EpochTime is each epoch's wall time, validation included.
+	EpochTime []time.Duration
+}
+
+// Time returns the total wall time of the recorded epochs.
+func (h *History) Time() time.Duration {
+	var t time.Duration
+	for _, d := range h.EpochTime {
+		t += d
+	}
+	return t
+}
+
+// StopTraining is the error an OnEpoch callback returns to end training
+// early; Fit then returns the history and a nil error.
+var StopTraining = errors.New("optim: stop training")
+
+// LossError reports a training loss that is NaN or ±Inf. Fit returns it
+// before updating the parameters with that batch's gradients, so the
+// network keeps the parameters that produced the bad loss.
+type LossError struct {
+	Epoch, Batch int // counted from 1
+	Loss         float64
+}
+
+func (e *LossError) Error() string {
+	return fmt.Sprintf("optim.Fit: loss is %v at epoch %d, batch %d (stopped before that batch's update)", e.Loss, e.Epoch, e.Batch)
+}
+
+// Fit is the course's SGD function: it trains o.Net on the examples x
+// (one per row of the first dimension) with targets y for c.Epochs epochs
+// of mini-batches, calling o.Step's forward, backward and update on each.
+//
+// Each epoch visits the examples in a new order, a Fisher–Yates shuffle
+// drawn from a generator seeded once with c.Seed, and cuts it into batches
+// of c.BatchSize; the last batch keeps the remainder, as PyTorch's
+// DataLoader does by default (drop_last=False). Batches are copied into
+// buffers allocated once per call, so a step allocates nothing beyond what
+// the network and the optimizer do.
+//
+// Fit is deterministic: the same Optim, data and Config give bit-for-bit
+// the same history (times aside) and parameters.
+//
+// It returns the history of the completed epochs and an error when the loss
+// of a batch is not finite (a *LossError naming the epoch and the batch) or
+// when OnEpoch fails. It panics on an invalid Config or when x and y (or
+// ValX and ValY) hold different numbers of examples.
+func Fit(o *Optim, x, y *tensor.Tensor, c Config) (*History, error) {
+	n := checkData("optim.Fit", x, y)
+	if n == 0 {
+		panic("optim.Fit: no training examples")
+	}
+	if c.BatchSize <= 0 || c.Epochs < 0 {
+		panic(fmt.Sprintf("optim.Fit: batch size %d and epochs %d, need batch size > 0 and epochs ≥ 0", c.BatchSize, c.Epochs))
+	}
+	val := c.ValX != nil || c.ValY != nil
+	if val {
+		checkData("optim.Fit validation set", c.ValX, c.ValY)
+	}
+
+	h := &History{
+		TrainLoss: make([]float64, 0, c.Epochs),
+		EpochTime: make([]time.Duration, 0, c.Epochs),
+	}
+	if c.Accuracy != nil {
+		h.TrainAccuracy = make([]float64, 0, c.Epochs)
+	}
+	if val {
+		h.ValLoss = make([]float64, 0, c.Epochs)
+		if c.Accuracy != nil {
+			h.ValAccuracy = make([]float64, 0, c.Epochs)
+		}
+	}
+
+	bs := min(c.BatchSize, n)
+	xb, yb := newBatch(x, bs), newBatch(y, bs)
+	var ev *evaluator
+	if val {
+		ev = newEvaluator(c.ValX, c.ValY)
+	}
+	perm := make([]int, n)
+	rng := rand.New(rand.NewPCG(c.Seed, 0))
+	swap := func(i, j int) { perm[i], perm[j] = perm[j], perm[i] }
+
+	for epoch := 1; epoch <= c.Epochs; epoch++ {
+		start := time.Now()
+		for i := range perm {
+			perm[i] = i
+		}
+		rng.Shuffle(n, swap)
+
+		var sumLoss, sumAcc float64
+		for batch, lo := 1, 0; lo < n; batch, lo = batch+1, lo+bs {
+			idx := perm[lo:min(lo+bs, n)]
+			bx, by := xb.gather(x, idx), yb.gather(y, idx)
+			loss, yhat := o.forwardBackward(bx, by)
+			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				return h, &LossError{Epoch: epoch, Batch: batch, Loss: loss}
+			}
+			rows := float64(len(idx))
+			if c.Accuracy != nil {
+				sumAcc += rows * c.Accuracy(by, yhat)
+			}
+			o.update()
+			sumLoss += rows * loss
+		}
+		h.TrainLoss = append(h.TrainLoss, sumLoss/float64(n))
+		if c.Accuracy != nil {
+			h.TrainAccuracy = append(h.TrainAccuracy, sumAcc/float64(n))
+		}
+		if val {
+			l, a := ev.evaluate(o.Net, o.Loss, bs, c.Accuracy)
+			h.ValLoss = append(h.ValLoss, l)
+			if c.Accuracy != nil {
+				h.ValAccuracy = append(h.ValAccuracy, a)
+			}
+		}
+		h.EpochTime = append(h.EpochTime, time.Since(start))
+		if c.Schedule != nil {
+			c.Schedule.Step()
+		}
+		if c.OnEpoch != nil {
+			if err := c.OnEpoch(epoch, h); err != nil {
+				if errors.Is(err, StopTraining) {
+					return h, nil
+				}
+				return h, err
+			}
+		}
+	}
+	return h, nil
+}
+
+// Evaluate returns the mean loss of net on the examples x with targets y,
+// computed in batches of batchSize (weighted by rows, as History), and its
+// accuracy when accuracy is non-nil (NaN otherwise). It runs forward passes
+// only: parameters and gradients are left unchanged.
+func Evaluate(net layers.Module, loss losses.Loss, x, y *tensor.Tensor, batchSize int, accuracy AccuracyFunc) (meanLoss, acc float64) {
+	checkData("optim.Evaluate", x, y)
+	if batchSize <= 0 {
+		panic(fmt.Sprintf("optim.Evaluate: batch size %d, need > 0", batchSize))
+	}
+	return newEvaluator(x, y).evaluate(net, loss, batchSize, accuracy)
+}
+
+// checkData panics unless x and y are tensors holding the same number of
+// examples, and returns that number.
+func checkData(op string, x, y *tensor.Tensor) int {
+	if x == nil || y == nil || x.Dims() == 0 || y.Dims() == 0 || x.Shape[0] != y.Shape[0] {
+		var xs, ys []int
+		if x != nil {
+			xs = x.Shape
+		}
+		if y != nil {
+			ys = y.Shape
+		}
+		panic(fmt.Sprintf("%s: input shape %v and target shape %v do not hold the same number of examples", op, xs, ys))
+	}
+	return x.Shape[0]
+}
+
+// batch is a reusable buffer for up to cap examples shaped like the rows of
+// a data tensor, and a view of its first rows for a short last batch.
+type batch struct {
+	full, view *tensor.Tensor
+	row        int // values per example
+}
+
+func newBatch(data *tensor.Tensor, size int) *batch {
+	shape := append([]int{size}, data.Shape[1:]...)
+	full := tensor.New(shape...)
+	return &batch{
+		full: full,
+		view: &tensor.Tensor{Shape: append([]int(nil), shape...), Data: full.Data},
+		row:  full.Len() / size,
+	}
+}
+
+// gather copies the examples of data at idx into the buffer and returns a
+// tensor holding exactly them, without allocating.
+func (b *batch) gather(data *tensor.Tensor, idx []int) *tensor.Tensor {
+	r := b.row
+	for k, i := range idx {
+		copy(b.full.Data[k*r:(k+1)*r], data.Data[i*r:(i+1)*r])
+	}
+	if len(idx) == b.full.Shape[0] {
+		return b.full
+	}
+	b.view.Shape[0] = len(idx)
+	b.view.Data = b.full.Data[:len(idx)*r]
+	return b.view
+}
+
+// evaluator runs forward passes over consecutive rows of a data set through
+// two views that it moves along the data, so that no batch is copied or
+// allocated.
+type evaluator struct {
+	x, y, xv, yv *tensor.Tensor
+}
+
+func newEvaluator(x, y *tensor.Tensor) *evaluator {
+	return &evaluator{
+		x: x, y: y,
+		xv: &tensor.Tensor{Shape: append([]int(nil), x.Shape...)},
+		yv: &tensor.Tensor{Shape: append([]int(nil), y.Shape...)},
+	}
+}
+
+func (e *evaluator) evaluate(net layers.Module, loss losses.Loss, batchSize int, accuracy AccuracyFunc) (meanLoss, acc float64) {
+	n := e.x.Shape[0]
+	if n == 0 {
+		return math.NaN(), math.NaN()
+	}
+	rx, ry := e.x.Len()/n, e.y.Len()/n
+	var sumLoss, sumAcc float64
+	for lo := 0; lo < n; lo += batchSize {
+		hi := min(lo+batchSize, n)
+		e.xv.Shape[0], e.xv.Data = hi-lo, e.x.Data[lo*rx:hi*rx]
+		e.yv.Shape[0], e.yv.Data = hi-lo, e.y.Data[lo*ry:hi*ry]
+		yhat := net.Forward(e.xv)
+		rows := float64(hi - lo)
+		sumLoss += rows * loss.Forward(e.yv, yhat)
+		if accuracy != nil {
+			sumAcc += rows * accuracy(e.yv, yhat)
+		}
+	}
+	if accuracy == nil {
+		return sumLoss / float64(n), math.NaN()
+	}
+	return sumLoss / float64(n), sumAcc / float64(n)
+}
