@@ -117,14 +117,48 @@ func threeClasses() *Scatter {
 	return s
 }
 
+func confusion() *Heatmap {
+	rng := rand.New(rand.NewPCG(5, 5))
+	counts := make([][]int, 10)
+	for i := range counts {
+		counts[i] = make([]int, 10)
+		for j := range counts[i] {
+			if i == j {
+				counts[i][j] = 150 + rng.IntN(200)
+			} else if rng.IntN(3) == 0 {
+				counts[i][j] = rng.IntN(12)
+			}
+		}
+	}
+	h := ConfusionMatrix("USPS test set: confusion matrix", counts, nil)
+	h.ColourBar = true
+	return h
+}
+
+func weights() *Heatmap {
+	v := make([][]float64, 16)
+	for i := range v {
+		v[i] = make([]float64, 16)
+		for j := range v[i] {
+			v[i][j] = math.Sin(float64(i)/3) * math.Cos(float64(j)/4) * 0.3
+		}
+	}
+	h := NewHeatmap("Weights of the unit for digit 3", v)
+	h.Diverging = true
+	h.ColourBar = true
+	return h
+}
+
 func TestSamples(t *testing.T) {
 	dir := sampleDir(t)
 	figs := map[string]Figure{
-		"line":     lossCurves(),
-		"scatter":  threeClasses(),
-		"xor":      xorBoundary(),
-		"circles":  circleBoundary(),
-		"gaussian": gaussBoundary(),
+		"line":      lossCurves(),
+		"scatter":   threeClasses(),
+		"xor":       xorBoundary(),
+		"circles":   circleBoundary(),
+		"gaussian":  gaussBoundary(),
+		"confusion": confusion(),
+		"weights":   weights(),
 	}
 	for name, f := range figs {
 		if err := SaveSVG(filepath.Join(dir, name+".svg"), f); err != nil {
