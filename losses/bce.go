@@ -14,13 +14,14 @@ import (
 //
 // See docs/derivations.md#bce. As PyTorch, each log is clamped below at
 // −100 so that a confident wrong prediction costs 100, not +Inf, and the
-// denominator ŷ·(1 − ŷ) of the gradient is clamped below at 1e-12.
+// denominator ŷ·(1 − ŷ) of the gradient is clamped below at 1e-12 (exactly
+// PyTorch's float32 1e-12, 9.999999960041972e-13).
 // log(1 − ŷ) is computed as log1p(−ŷ), exact for small ŷ. Special cases
 // of one element's loss ℓ and gradient g (before the 1/K):
 //
 //	ŷ = y = 0 or ŷ = y = 1:   ℓ = 0,    g = 0
-//	ŷ = 0, y = 1:             ℓ = 100,  g = −1e12
-//	ŷ = 1, y = 0:             ℓ = 100,  g = +1e12
+//	ŷ = 0, y = 1:             ℓ = 100,  g = −1.000000004e12
+//	ŷ = 1, y = 0:             ℓ = 100,  g = +1.000000004e12
 //	ŷ outside [0, 1] or NaN:  ℓ = NaN   (nn.BCELoss raises an error)
 //
 // PerExample gives the mean over each row's elements; its mean over the rows
@@ -36,8 +37,9 @@ func NewBCE() *BCE { return &BCE{} }
 const bceMinLog = -100
 
 // bceMinDenominator is the value PyTorch clamps ŷ·(1 − ŷ) to in BCE's
-// gradient, and CrossEntropy clamps ŷ to in its gradient.
-const bceMinDenominator = 1e-12
+// gradient, and CrossEntropy clamps ŷ to in its gradient: PyTorch's EPSILON,
+// the float32 constant 1e-12f, which is 9.999999960041972e-13 as a float64.
+const bceMinDenominator = float64(float32(1e-12))
 
 // Forward returns the mean binary cross-entropy over all elements.
 func (l *BCE) Forward(y, yhat *tensor.Tensor) float64 {
