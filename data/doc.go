@@ -1,0 +1,63 @@
+// Package data provides the data sets of the course: artificial points in
+// the plane, the USPS handwritten digits, and the helpers that turn them into
+// training batches.
+//
+// # Artificial data
+//
+// Arti re-implements the course's gen_arti: two Gaussians, four Gaussians
+// (the XOR problem) and a checkerboard, with labels −1 and +1 in an n×1
+// tensor and the points in an n×2 tensor, plus concentric circles, two moons
+// and two spirals:
+//
+//	X, y, err := data.Arti(data.FourGaussians, 1000, data.DefaultArtiOptions(), rng)
+//
+// As in the course, ArtiOptions.Sigma is a variance, not a standard
+// deviation. Regression draws points on a line, y = a·x + b + noise.
+//
+// # Labels, splits and batches
+//
+// SignsToBinary maps labels −1/+1 to 0/1 and SignsToClasses to class
+// indices, which OneHot encodes. TrainTestSplit shuffles and splits rows as
+// scikit-learn's train_test_split. Batches serves mini-batches in a new
+// random order each epoch, as PyTorch's DataLoader with shuffle=True, copied
+// into tensors the caller owns so that training allocates nothing per batch.
+//
+// Every random choice takes an explicit *rand.Rand (math/rand/v2): the same
+// seed gives the same data, split and batches.
+//
+// # USPS
+//
+// The USPS digits are 16×16 grey-level images, 7291 for training and 2007
+// for testing, of the digits 0 to 9. A Dataset holds them as an n×256
+// tensor, one image per row in row-major order, with pixels scaled to
+// [0, 1] (0 is the background), and the labels as ints.
+//
+// LoadUSPS reads them from a directory in any of the three formats in
+// circulation, each optionally gzip- or bzip2-compressed, recognised by
+// their file names in any case:
+//
+//	USPS_train.txt, USPS_test.txt  the course's: a header line "10 256", then
+//	                               "label v1 … v256" with values in [0, 2],
+//	                               and an end marker line "-1"; scaled as v/2
+//	zip.train, zip.test            The Elements of Statistical Learning's:
+//	                               "label v1 … v256", values in [−1, 1],
+//	                               labels written as floats ("6.0000");
+//	                               scaled as (v + 1)/2
+//	usps, usps.t                   LIBSVM's: "label idx:value …", labels
+//	                               1 … 10 for the digits 0 … 9, values in
+//	                               [−1, 1]; scaled as (v + 1)/2
+//
+// The course's and ESL's files hold the same values shifted by 1, and load
+// into identical tensors, bit for bit: the scaling is computed exactly from
+// the decimal digits and rounded once. LIBSVM's values are a smoothed
+// version of the same images, not a shift of them.
+//
+// A malformed file gives a *ParseError naming the file and the line; no
+// input makes the parsers panic (each format has a fuzz test).
+//
+// FindUSPS is what programs call: it looks in an explicit directory, then in
+// $NNDIY_DATA, then in the user's cache directory, and finally downloads the
+// ESL files into the cache, verifying their SHA-256 checksums, as
+// torchvision's download=True. USPSFetcher sets the server, cache directory,
+// HTTP client and timeout.
+package data
