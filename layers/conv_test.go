@@ -1,0 +1,448 @@
+package layers_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/nndiy/nndiy/layers"
+	"github.com/nndiy/nndiy/layers/gradcheck"
+	"github.com/nndiy/nndiy/tensor"
+)
+
+// convRelTol is the agreement asked of the convolution and pooling layers
+// against their definitions (the plain loops below) and against PyTorch:
+// max|got − want| / max|want| over a tensor. Only the order of summation
+// differs between the three, which moves sums of a few hundred order-one
+// terms by a few ulps.
+const convRelTol = 1e-12
+
+// convRelErr returns max|got − want| / max|want|, or +Inf if the shapes
+// differ.
+func convRelErr(got, want *tensor.Tensor) float64 {
+	if !tensor.SameShape(got, want) {
+		return math.Inf(1)
+	}
+	scale := 0.0
+	for _, v := range want.Data {
+		scale = math.Max(scale, math.Abs(v))
+	}
+	if scale == 0 {
+		scale = 1
+	}
+	return tensor.MaxAbsDiff(got, want) / scale
+}
+
+// convCheckClose fails t unless got agrees with want within convRelTol,
+// and logs the relative error.
+func convCheckClose(t *testing.T, what string, got, want *tensor.Tensor) {
+	t.Helper()
+	e := convRelErr(got, want)
+	if !(e <= convRelTol) {
+		t.Errorf("%s: relative error %.3g > %g\ngot  %v %v\nwant %v %v", what, e, convRelTol, got.Shape, got.Data, want.Shape, want.Data)
+	}
+	t.Logf("%s: relative error %.2g", what, e)
+}
+
+// convCase is a convolution as the tests spell it out. A 1-D case has
+// h = kh = 1 and pads only along w.
+type convCase struct {
+	name                                 string
+	dims                                 int // 1 or 2
+	batch, h, w, cin, cout, kh, kw, step int
+	pad                                  int
+	bias                                 bool
+}
+
+func (c convCase) padH() int {
+	if c.dims == 1 {
+		return 0
+	}
+	return c.pad
+}
+
+func (c convCase) outH() int { return (c.h+2*c.padH()-c.kh)/c.step + 1 }
+func (c convCase) outW() int { return (c.w+2*c.pad-c.kw)/c.step + 1 }
+
+func (c convCase) inShape() []int {
+	if c.dims == 1 {
+		return []int{c.batch, c.w, c.cin}
+	}
+	return []int{c.batch, c.h, c.w, c.cin}
+}
+
+func (c convCase) outShape() []int {
+	if c.dims == 1 {
+		return []int{c.batch, c.outW(), c.cout}
+	}
+	return []int{c.batch, c.outH(), c.outW(), c.cout}
+}
+
+// layer builds the layer and returns it with its weight and bias (nil
+// without bias).
+func (c convCase) layer(rng *rand.Rand) (m layers.Module, w, b *layers.Parameter) {
+	var opts []layers.ConvOption
+	if c.pad > 0 {
+		opts = append(opts, layers.WithPadding(c.pad))
+	}
+	if !c.bias {
+		opts = append(opts, layers.WithoutBias())
+	}
+	if c.dims == 1 {
+		l := layers.NewConv1D(c.kw, c.cin, c.cout, c.step, rng, opts...)
+		return l, l.Weight, l.Bias
+	}
+	l := layers.NewConv2D(c.kh, c.kw, c.cin, c.cout, c.step, rng, opts...)
+	return l, l.Weight, l.Bias
+}
+
+// convRef is the convolution by its definition, one output at a time, and
+// its backward pass by the chain rule on each term of each sum:
+//
+//	y[b][i][j][o] = bias[o] + Σ_{di,dj,c} x[b][i·s − pH + di][j·s − pW + dj][c] · W[di][dj][c][o]
+//
+// It returns y and, for the upstream gradient delta, dx, dW and db.
+func convRef(c convCase, x, w, bias, delta []float64) (y, dx, dw, db []float64) {
+	oh, ow := c.outH(), c.outW()
+	y = make([]float64, c.batch*oh*ow*c.cout)
+	dx = make([]float64, len(x))
+	dw = make([]float64, len(w))
+	db = make([]float64, c.cout)
+	for b := range c.batch {
+		for i := range oh {
+			for j := range ow {
+				for o := range c.cout {
+					yi := ((b*oh+i)*ow+j)*c.cout + o
+					d, s := delta[yi], 0.0
+					for di := range c.kh {
+						for dj := range c.kw {
+							ii, jj := i*c.step-c.padH()+di, j*c.step-c.pad+dj
+							if ii < 0 || ii >= c.h || jj < 0 || jj >= c.w {
+								continue // zero padding
+							}
+							for ci := range c.cin {
+								xi := ((b*c.h+ii)*c.w+jj)*c.cin + ci
+								wi := ((di*c.kw+dj)*c.cin+ci)*c.cout + o
+								s += x[xi] * w[wi]
+								dw[wi] += x[xi] * d
+								dx[xi] += w[wi] * d
+							}
+						}
+					}
+					if bias != nil {
+						s += bias[o]
+					}
+					y[yi] = s
+					db[o] += d
+				}
+			}
+		}
+	}
+	return y, dx, dw, db
+}
+
+var convCases = []convCase{
+	{name: "1d course k3 1→8", dims: 1, batch: 2, h: 1, w: 20, cin: 1, cout: 8, kh: 1, kw: 3, step: 1, bias: true},
+	{name: "1d stride 2, length not divided", dims: 1, batch: 2, h: 1, w: 12, cin: 3, cout: 4, kh: 1, kw: 3, step: 2, bias: true},
+	{name: "1d stride 3 padding 2, no bias", dims: 1, batch: 3, h: 1, w: 11, cin: 2, cout: 3, kh: 1, kw: 4, step: 3, pad: 2},
+	{name: "1d stride beyond kernel", dims: 1, batch: 2, h: 1, w: 10, cin: 2, cout: 2, kh: 1, kw: 2, step: 3, bias: true},
+	{name: "1d kernel as long as input", dims: 1, batch: 2, h: 1, w: 5, cin: 3, cout: 2, kh: 1, kw: 5, step: 1, bias: true},
+	{name: "2d 3x3", dims: 2, batch: 2, h: 5, w: 5, cin: 2, cout: 3, kh: 3, kw: 3, step: 1, bias: true},
+	{name: "2d 3x2 stride 2 padding 1", dims: 2, batch: 2, h: 7, w: 6, cin: 2, cout: 3, kh: 3, kw: 2, step: 2, pad: 1, bias: true},
+	{name: "2d 5x5 padding 2, no bias", dims: 2, batch: 1, h: 6, w: 6, cin: 1, cout: 2, kh: 5, kw: 5, step: 1, pad: 2},
+	{name: "2d 2x3 stride 3, sizes not divided", dims: 2, batch: 2, h: 8, w: 7, cin: 3, cout: 2, kh: 2, kw: 3, step: 3, bias: true},
+	{name: "2d padding wider than needed", dims: 2, batch: 1, h: 4, w: 3, cin: 2, cout: 2, kh: 3, kw: 3, step: 2, pad: 2, bias: true},
+}
+
+// TestConvMatchesDefinition compares the im2col/Gemm lowering with the
+// direct loops of convRef, forward and backward.
+func TestConvMatchesDefinition(t *testing.T) {
+	for _, c := range convCases {
+		t.Run(c.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(8, 1))
+			m, w, b := c.layer(rng)
+			x := tensor.New(c.inShape()...).FillNormal(rng, 0, 1)
+			delta := tensor.New(c.outShape()...).FillNormal(rng, 0, 1)
+			var bias []float64
+			if b != nil {
+				bias = b.Value.Data
+			}
+			y, dx, dw, db := convRef(c, x.Data, w.Value.Data, bias, delta.Data)
+
+			convCheckClose(t, "y", m.Forward(x), tensor.FromSlice(y, c.outShape()...))
+			m.ZeroGrad()
+			m.BackwardUpdateGradient(x, delta)
+			convCheckClose(t, "dW", w.Grad, tensor.FromSlice(dw, w.Value.Shape...))
+			if b != nil {
+				convCheckClose(t, "db", b.Grad, tensor.FromSlice(db, c.cout))
+			}
+			convCheckClose(t, "dx", m.BackwardDelta(x, delta), tensor.FromSlice(dx, c.inShape()...))
+		})
+	}
+}
+
+// TestConvGradients runs every case through the shared finite-difference
+// checker: input, weight and bias gradients.
+func TestConvGradients(t *testing.T) {
+	for _, c := range convCases {
+		t.Run(c.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(8, 2))
+			m, _, _ := c.layer(rng)
+			x := tensor.New(c.inShape()...).FillNormal(rng, 0, 1)
+			maxErr, err := gradcheck.Module(m, x, rng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("max relative error %.2g", maxErr)
+		})
+	}
+}
+
+// TestConvChunks convolves a batch whose patch matrix exceeds one chunk, so
+// that Forward and both backward passes run chunk by chunk and the patches
+// are rebuilt in BackwardUpdateGradient.
+func TestConvChunks(t *testing.T) {
+	// 16×16 images, 5×5 kernels with padding 2: 256·25 = 6400 patch values
+	// per image, so 200 images take three chunks of convChunkFloats = 2¹⁹.
+	c := convCase{name: "chunks", dims: 2, batch: 200, h: 16, w: 16, cin: 1, cout: 2, kh: 5, kw: 5, step: 1, pad: 2, bias: true}
+	rng := rand.New(rand.NewPCG(8, 3))
+	m, w, b := c.layer(rng)
+	x := tensor.New(c.inShape()...).FillNormal(rng, 0, 1)
+	delta := tensor.New(c.outShape()...).FillNormal(rng, 0, 1)
+	y, dx, dw, db := convRef(c, x.Data, w.Value.Data, b.Value.Data, delta.Data)
+	convCheckClose(t, "y", m.Forward(x), tensor.FromSlice(y, c.outShape()...))
+	m.ZeroGrad()
+	m.BackwardUpdateGradient(x, delta)
+	convCheckClose(t, "dW", w.Grad, tensor.FromSlice(dw, w.Value.Shape...))
+	convCheckClose(t, "db", b.Grad, tensor.FromSlice(db, c.cout))
+	convCheckClose(t, "dx", m.BackwardDelta(x, delta), tensor.FromSlice(dx, c.inShape()...))
+}
+
+// TestConvBackwardUsesItsInput checks that the patches kept from Forward
+// are not used for another input: BackwardUpdateGradient(x2, δ) after
+// Forward(x1) is the gradient at x2. It also checks that gradients
+// accumulate across calls.
+func TestConvBackwardUsesItsInput(t *testing.T) {
+	c := convCases[1]
+	rng := rand.New(rand.NewPCG(8, 4))
+	m, w, b := c.layer(rng)
+	x1 := tensor.New(c.inShape()...).FillNormal(rng, 0, 1)
+	x2 := tensor.New(c.inShape()...).FillNormal(rng, 0, 1)
+	delta := tensor.New(c.outShape()...).FillNormal(rng, 0, 1)
+	_, _, dw, db := convRef(c, x2.Data, w.Value.Data, b.Value.Data, delta.Data)
+
+	m.Forward(x1)
+	m.ZeroGrad()
+	m.BackwardUpdateGradient(x2, delta)
+	convCheckClose(t, "dW at x2", w.Grad, tensor.FromSlice(dw, w.Value.Shape...))
+
+	m.Forward(x2)
+	m.BackwardUpdateGradient(x2, delta)
+	twice := tensor.Scale(nil, tensor.FromSlice(dw, w.Value.Shape...), 2)
+	convCheckClose(t, "dW accumulated twice", w.Grad, twice)
+	convCheckClose(t, "db accumulated twice", b.Grad, tensor.Scale(nil, tensor.FromSlice(db, c.cout), 2))
+}
+
+// TestConvInit checks PyTorch's default initialisation: weight and bias
+// uniform in ±1/√(chanIn·kernel size), and the parameters' names and shapes.
+func TestConvInit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 5))
+	tests := []struct {
+		name      string
+		m         layers.Module
+		weight    []int
+		bias      bool
+		fanIn     int
+		wantNames string
+	}{
+		{"Conv1D", layers.NewConv1D(3, 4, 64, 1, rng), []int{3, 4, 64}, true, 12, "weight bias"},
+		{"Conv1D without bias", layers.NewConv1D(3, 1, 32, 1, rng, layers.WithoutBias()), []int{3, 1, 32}, false, 3, "weight"},
+		{"Conv2D", layers.NewConv2D(5, 3, 2, 40, 1, rng, layers.WithPadding(1)), []int{5, 3, 2, 40}, true, 30, "weight bias"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var names []string
+			for _, p := range tt.m.Parameters() {
+				names = append(names, p.Name)
+			}
+			if got := strings.Join(names, " "); got != tt.wantNames {
+				t.Fatalf("parameters %q, want %q", got, tt.wantNames)
+			}
+			bound := 1 / math.Sqrt(float64(tt.fanIn))
+			for _, p := range tt.m.Parameters() {
+				want := tt.weight
+				if p.Name == "bias" {
+					want = tt.weight[len(tt.weight)-1:]
+				}
+				if !tensor.SameShape(p.Value, tensor.New(want...)) || !tensor.SameShape(p.Grad, p.Value) {
+					t.Errorf("%s: value %v, grad %v, want shape %v", p.Name, p.Value.Shape, p.Grad.Shape, want)
+				}
+				// Every value inside the bound, and the largest near it: with
+				// n ≥ 40 uniform draws, max|v| < 0.9·bound has probability 0.9ⁿ.
+				largest := 0.0
+				for _, v := range p.Value.Data {
+					largest = math.Max(largest, math.Abs(v))
+				}
+				if largest >= bound || largest < 0.9*bound {
+					t.Errorf("%s: max|v| = %.4g, want in [0.9, 1)·%.4g", p.Name, largest, bound)
+				}
+			}
+		})
+	}
+}
+
+// TestConvPanics checks that programmer errors panic with a message that
+// names the layer and the shapes.
+func TestConvPanics(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 6))
+	c1 := layers.NewConv1D(3, 1, 4, 1, rng)
+	c2 := layers.NewConv2D(3, 3, 2, 4, 2, rng, layers.WithPadding(1))
+	x1 := tensor.New(2, 10, 1)
+	tests := []struct {
+		name string
+		f    func()
+		want []string // substrings of the panic message
+	}{
+		{"Conv1D channels", func() { c1.Forward(tensor.New(2, 10, 2)) }, []string{"layers.Conv1D.Forward", "[2 10 2]", "(batch, length, 1)"}},
+		{"Conv1D rank", func() { c1.Forward(tensor.New(2, 10)) }, []string{"layers.Conv1D.Forward", "[2 10]"}},
+		{"Conv1D too short", func() { c1.Forward(tensor.New(2, 2, 1)) }, []string{"layers.Conv1D.Forward", "[2 2 1]", "window 3"}},
+		{"Conv1D delta", func() { c1.BackwardDelta(x1, tensor.New(2, 9, 4)) }, []string{"layers.Conv1D.BackwardDelta", "[2 9 4]", "[2 8 4]"}},
+		{"Conv1D delta in gradient", func() { c1.BackwardUpdateGradient(x1, tensor.New(2, 8, 3)) }, []string{"layers.Conv1D.BackwardUpdateGradient", "[2 8 3]", "[2 8 4]"}},
+		{"Conv2D channels", func() { c2.Forward(tensor.New(1, 5, 5, 3)) }, []string{"layers.Conv2D.Forward", "[1 5 5 3]", "(batch, height, width, 2)"}},
+		{"Conv2D delta", func() { c2.BackwardDelta(tensor.New(1, 5, 6, 2), tensor.New(1, 3, 4, 4)) }, []string{"layers.Conv2D.BackwardDelta", "[1 3 4 4]", "[1 3 3 4]"}},
+		{"NewConv1D stride 0", func() { layers.NewConv1D(3, 1, 4, 0, rng) }, []string{"layers.NewConv1D", "stride 0"}},
+		{"NewConv2D negative padding", func() { layers.NewConv2D(3, 3, 1, 4, 1, rng, layers.WithPadding(-1)) }, []string{"layers.NewConv2D", "padding -1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg := convPanicMessage(tt.f)
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("panic message %q does not contain %q", msg, w)
+				}
+			}
+		})
+	}
+}
+
+// convPanicMessage runs f and returns the message it panics with, or "" if
+// it returns.
+func convPanicMessage(f func()) (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg, _ = r.(string)
+			if msg == "" {
+				msg = "non-string panic"
+			}
+		}
+	}()
+	f()
+	return ""
+}
+
+// TestConvNoAllocs checks that a training step of each layer allocates
+// nothing once its buffers exist.
+func TestConvNoAllocs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation counts")
+	}
+	rng := rand.New(rand.NewPCG(8, 7))
+	tests := []struct {
+		name string
+		m    layers.Module
+		in   []int
+	}{
+		{"Conv1D", layers.NewConv1D(3, 1, 32, 1, rng), []int{8, 256, 1}},
+		{"Conv1D padding stride", layers.NewConv1D(4, 2, 3, 3, rng, layers.WithPadding(2)), []int{4, 11, 2}},
+		{"Conv2D", layers.NewConv2D(5, 5, 1, 6, 1, rng, layers.WithPadding(2)), []int{4, 16, 16, 1}},
+		{"MaxPool1D", layers.NewMaxPool1D(2, 2), []int{8, 254, 32}},
+		{"AvgPool1D", layers.NewAvgPool1D(3, 2), []int{8, 20, 3}},
+		{"MaxPool2D", layers.NewMaxPool2D(2, 2, 2), []int{4, 16, 16, 6}},
+		{"AvgPool2D", layers.NewAvgPool2D(2, 2, 2), []int{4, 16, 16, 6}},
+		{"Flatten", layers.NewFlatten(), []int{8, 127, 32}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			x := tensor.New(tt.in...).FillNormal(rng, 0, 1)
+			delta := tt.m.Forward(x).Clone().FillNormal(rng, 0, 1)
+			step := func() {
+				tt.m.Forward(x)
+				tt.m.BackwardUpdateGradient(x, delta)
+				tt.m.BackwardDelta(x, delta)
+			}
+			step()
+			if n := testing.AllocsPerRun(10, step); n != 0 {
+				t.Errorf("%v allocations per step, want 0", n)
+			}
+		})
+	}
+}
+
+// TestCourseNetwork builds the course's suggested network for USPS on
+// sequences of 256 pixels with one channel and follows the shapes:
+// Conv1D(3,1,32) gives (batch, 254, 32), MaxPool1D(2,2) (batch, 127, 32),
+// Flatten (batch, 4064) with 4064 = 127·32, then Linear(4064,100) → ReLU →
+// Linear(100,10) the ten scores.
+func TestCourseNetwork(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	const batch = 3
+	net := layers.NewSequential(
+		layers.NewConv1D(3, 1, 32, 1, rng),
+		layers.NewMaxPool1D(2, 2),
+		layers.NewFlatten(),
+		layers.NewLinear(4064, 100, rng),
+		layers.NewReLU(),
+		layers.NewLinear(100, 10, rng),
+	)
+	want := [][]int{{batch, 254, 32}, {batch, 127, 32}, {batch, 4064}, {batch, 100}, {batch, 100}, {batch, 10}}
+	x := tensor.New(batch, 256, 1).FillNormal(rng, 0, 1)
+	h := x
+	for i, m := range net.Modules() {
+		h = m.Forward(h)
+		if !tensor.SameShape(h, tensor.New(want[i]...)) {
+			t.Errorf("after module %d (%T): shape %v, want %v", i, m, h.Shape, want[i])
+		}
+	}
+	y := net.Forward(x)
+	dx := net.Backward(x, y.Clone().FillNormal(rng, 0, 1))
+	if !tensor.SameShape(dx, x) {
+		t.Errorf("dL/dx shape %v, want %v", dx.Shape, x.Shape)
+	}
+}
+
+// TestConvNetworkGradients checks a small network of the course's kind end
+// to end, so that the layers chain: conv, pool, flatten, linear.
+func TestConvNetworkGradients(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	tests := []struct {
+		name string
+		net  layers.Module
+		in   []int
+	}{
+		{"1-D", layers.NewSequential(
+			layers.NewConv1D(3, 1, 4, 1, rng),
+			layers.NewMaxPool1D(2, 2),
+			layers.NewFlatten(),
+			layers.NewLinear(7*4, 5, rng),
+		), []int{2, 16, 1}},
+		{"2-D", layers.NewSequential(
+			layers.NewConv2D(3, 3, 1, 3, 1, rng, layers.WithPadding(1)),
+			layers.NewMaxPool2D(2, 2, 2),
+			layers.NewConv2D(2, 2, 3, 4, 1, rng),
+			layers.NewAvgPool2D(2, 2, 1),
+			layers.NewFlatten(),
+			layers.NewLinear(2*2*4, 3, rng),
+		), []int{2, 8, 8, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			x := tensor.New(tt.in...).FillNormal(rng, 0, 1)
+			maxErr, err := gradcheck.Module(tt.net, x, rng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("max relative error %.2g", maxErr)
+		})
+	}
+}

@@ -1,0 +1,219 @@
+package layers
+
+import (
+	"fmt"
+
+	"github.com/nndiy/nndiy/tensor"
+)
+
+// im2colGeom is the geometry of a kH×kW window sliding over a channels-last
+// batch of images shaped (batch, inH, inW, chans): the window moves by
+// strideH rows and strideW columns over the image framed by padH rows of
+// zeros above and below and padW columns of zeros left and right. The
+// convolutions and the poolings share it; a 1-D layer is the case
+// inH = kH = 1, padH = 0.
+//
+// Output pixel (i, j) sees the input rows i·strideH − padH + di and columns
+// j·strideW − padW + dj for di < kH, dj < kW, so that
+//
+//	outH = ⌊(inH + 2·padH − kH) / strideH⌋ + 1
+//
+// and likewise outW: positions at the end of a row that the last window
+// does not reach are ignored, as in PyTorch.
+type im2colGeom struct {
+	batch, inH, inW, chans int
+	kH, kW                 int
+	strideH, strideW       int
+	padH, padW             int
+}
+
+// fits reports whether the padded image holds at least one window.
+func (g *im2colGeom) fits() bool {
+	return g.inH+2*g.padH >= g.kH && g.inW+2*g.padW >= g.kW
+}
+
+func (g *im2colGeom) outH() int { return (g.inH+2*g.padH-g.kH)/g.strideH + 1 }
+func (g *im2colGeom) outW() int { return (g.inW+2*g.padW-g.kW)/g.strideW + 1 }
+
+// imageLen is the number of values of one input image, inH·inW·chans.
+func (g *im2colGeom) imageLen() int { return g.inH * g.inW * g.chans }
+
+// patchLen is the length of one flattened window, kH·kW·chans: a row of
+// the patch matrix.
+func (g *im2colGeom) patchLen() int { return g.kH * g.kW * g.chans }
+
+// im2colSetInput checks that x is a batch for a layer with this geometry
+// and sets g's batch and image size from it. rank 3 means x is shaped
+// (batch, length, chans), seen as images of height 1; rank 4 means
+// (batch, height, width, chans). When anyChans is false, chans must be
+// g.chans (a convolution's chanIn); otherwise g.chans is taken from x (a
+// pooling). layer and method name the panicking call, as in
+// "layers.Conv1D.Forward" (they are joined only to panic, which keeps the
+// check free of allocations).
+func im2colSetInput(g *im2colGeom, layer, method string, rank int, anyChans bool, x *tensor.Tensor) {
+	s := x.Shape
+	if len(s) != rank || (!anyChans && s[rank-1] != g.chans) {
+		want := "channels"
+		if !anyChans {
+			want = fmt.Sprint(g.chans)
+		}
+		if rank == 3 {
+			panic(fmt.Sprintf("layers.%s.%s: input shape %v does not match expected shape (batch, length, %s)", layer, method, s, want))
+		}
+		panic(fmt.Sprintf("layers.%s.%s: input shape %v does not match expected shape (batch, height, width, %s)", layer, method, s, want))
+	}
+	g.batch, g.chans = s[0], s[rank-1]
+	if rank == 3 {
+		g.inH, g.inW = 1, s[1]
+	} else {
+		g.inH, g.inW = s[1], s[2]
+	}
+	if !g.fits() {
+		if rank == 3 {
+			panic(fmt.Sprintf("layers.%s.%s: input shape %v is shorter than the window %d (padding %d)", layer, method, s, g.kW, g.padW))
+		}
+		panic(fmt.Sprintf("layers.%s.%s: input shape %v is smaller than the window %d×%d (padding %d)", layer, method, s, g.kH, g.kW, g.padW))
+	}
+}
+
+// im2colOutShape returns the output shape of a layer with geometry g and
+// chans output channels, for an input of the given rank, as an array and
+// its length, so that checking a shape does not allocate.
+func im2colOutShape(g *im2colGeom, rank, chans int) (shape [4]int, n int) {
+	if rank == 3 {
+		return [4]int{g.batch, g.outW(), chans}, 3
+	}
+	return [4]int{g.batch, g.outH(), g.outW(), chans}, 4
+}
+
+// im2colCheckDelta panics unless delta has the output shape of a layer with
+// geometry g (set from the matching x) and chans output channels.
+func im2colCheckDelta(g *im2colGeom, layer, method string, rank, chans int, delta *tensor.Tensor) {
+	want, n := im2colOutShape(g, rank, chans)
+	ok := len(delta.Shape) == n
+	for i := 0; ok && i < n; i++ {
+		ok = delta.Shape[i] == want[i]
+	}
+	if !ok { // copy want so that it stays on the stack when all is well
+		panicShapes("layers."+layer+"."+method, "delta", delta.Shape, "output", append([]int(nil), want[:n]...))
+	}
+}
+
+// im2col writes into cols the patch matrix of the images b0 ≤ b < b1 of x:
+// one row per output pixel, in (b, i, j) order, holding the window under
+// that pixel flattened in (di, dj, c) order,
+//
+//	cols[((b−b0)·outH + i)·outW + j][(di·kW + dj)·chans + c]
+//	    = x[b][i·strideH − padH + di][j·strideW − padW + dj][c]
+//
+// and 0 where the window lies on the padding. The (di, dj, c) order is the
+// order of the first three axes of a (kH, kW, chanIn, chanOut) weight, so
+// that the weight is a (kH·kW·chanIn)×chanOut matrix without moving a value
+// and the convolution is the product cols·W.
+//
+// Channels-last storage makes this a sequence of copies: a window row of
+// kW pixels × chans channels is contiguous in x, kW·chans values long.
+func im2col(cols, x []float64, g *im2colGeom, b0, b1 int) {
+	c, seg := g.chans, g.kW*g.chans
+	oh, ow := g.outH(), g.outW()
+	p := 0
+	for b := b0; b < b1; b++ {
+		img := x[b*g.imageLen() : (b+1)*g.imageLen()]
+		for i := range oh {
+			for j := range ow {
+				col0 := j*g.strideW - g.padW
+				for di := range g.kH {
+					dst := cols[p : p+seg]
+					p += seg
+					ii := i*g.strideH - g.padH + di
+					if ii < 0 || ii >= g.inH {
+						clear(dst)
+						continue
+					}
+					row := img[ii*g.inW*c : (ii+1)*g.inW*c]
+					if col0 >= 0 && col0+g.kW <= g.inW {
+						copy(dst, row[col0*c:col0*c+seg])
+						continue
+					}
+					for dj := range g.kW {
+						jj := col0 + dj
+						if jj < 0 || jj >= g.inW {
+							clear(dst[dj*c : (dj+1)*c])
+						} else {
+							copy(dst[dj*c:(dj+1)*c], row[jj*c:(jj+1)*c])
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// col2im is the adjoint of im2col: it adds every value of the patch matrix
+// cols of images b0 ≤ b < b1 back onto the input position it was copied
+// from, into dx, which the caller has zeroed,
+//
+//	dx[b][i·strideH − padH + di][j·strideW − padW + dj][c]
+//	    += cols[((b−b0)·outH + i)·outW + j][(di·kW + dj)·chans + c]
+//
+// dropping the values that came from the padding. An input position under
+// several windows (stride < kernel) collects one term per window; one under
+// none (the tail the stride skips) keeps its 0.
+func col2im(dx, cols []float64, g *im2colGeom, b0, b1 int) {
+	c, seg := g.chans, g.kW*g.chans
+	oh, ow := g.outH(), g.outW()
+	p := 0
+	for b := b0; b < b1; b++ {
+		img := dx[b*g.imageLen() : (b+1)*g.imageLen()]
+		for i := range oh {
+			for j := range ow {
+				col0 := j*g.strideW - g.padW
+				for di := range g.kH {
+					src := cols[p : p+seg]
+					p += seg
+					ii := i*g.strideH - g.padH + di
+					if ii < 0 || ii >= g.inH {
+						continue
+					}
+					row := img[ii*g.inW*c : (ii+1)*g.inW*c]
+					if col0 >= 0 && col0+g.kW <= g.inW {
+						im2colAddTo(row[col0*c:col0*c+seg], src)
+						continue
+					}
+					for dj := range g.kW {
+						if jj := col0 + dj; jj >= 0 && jj < g.inW {
+							im2colAddTo(row[jj*c:(jj+1)*c], src[dj*c:(dj+1)*c])
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// im2colAddTo sets dst[i] += src[i].
+func im2colAddTo(dst, src []float64) {
+	src = src[:len(dst)]
+	for i := range dst {
+		dst[i] += src[i]
+	}
+}
+
+// im2colView points the reusable header t at data with the given shape and
+// returns it. Reshape would allocate a new header on every call; rewriting
+// a header that the module owns does not, which keeps the steady state of a
+// layer free of allocations.
+func im2colView(t *tensor.Tensor, data []float64, shape ...int) *tensor.Tensor {
+	t.Shape = append(t.Shape[:0], shape...)
+	t.Data = data
+	return t
+}
+
+// im2colGrow returns buf resliced to n values, reallocated only when its
+// capacity is too small.
+func im2colGrow(buf []float64, n int) []float64 {
+	if cap(buf) < n {
+		return make([]float64, n)
+	}
+	return buf[:n]
+}
