@@ -14,10 +14,11 @@ import (
 //
 // See docs/derivations.md#crossentropy. The log is guarded as BCE's: it is
 // clamped below at −100 and the ŷ of the gradient's denominator is clamped
-// below at 1e-12, so ŷ = 0 where y = 1 gives a loss of 100 and a gradient of
-// −1.000000004e12/N instead of +Inf and −Inf. Terms with yₙⱼ = 0 are skipped, so any
-// value of ŷ there (even a NaN) is ignored. Targets need not be one-hot:
-// any rows of weights give −Σⱼ yₙⱼ·log ŷₙⱼ.
+// below at 1e-12 (PyTorch's float32 1e-12), so ŷ = 0 where y = 1 gives a
+// loss of 100 and a gradient of −1.000000004e12/N instead of +Inf and −Inf.
+// Terms with yₙⱼ = 0 are skipped, so any value of ŷ there (even a NaN) is
+// ignored. Targets need not be one-hot: any rows of weights give
+// −Σⱼ yₙⱼ·log ŷₙⱼ.
 //
 // SoftmaxCrossEntropy on the logits computes the same loss without the
 // Softmax, exactly where Softmax would underflow; prefer it for training.
