@@ -19,7 +19,10 @@ type Config struct {
 	BatchSize int
 	// Epochs is the number of passes over the data.
 	Epochs int
-	// Seed seeds the shuffle of each epoch (a PCG from math/rand/v2).
+	// Seed seeds the shuffle of the examples: one generator,
+	// rand.New(rand.NewPCG(Seed, 0)) from math/rand/v2, shuffles the
+	// identity permutation with its Shuffle method at the start of each
+	// epoch.
 	Seed uint64
 
 	// ValX and ValY, when non-nil, are a validation set evaluated at the
@@ -70,7 +73,10 @@ var StopTraining = errors.New("optim: stop training")
 
 // LossError reports a training loss that is NaN or ±Inf. Fit returns it
 // before updating the parameters with that batch's gradients, so the
-// network keeps the parameters that produced the bad loss.
+// network keeps the parameters that produced the bad loss. (A finite loss
+// with non-finite gradients, from an infinite input say, is not caught
+// itself: the update it makes turns the weights into NaN, and the next
+// batch's loss stops Fit.)
 type LossError struct {
 	Epoch, Batch int // counted from 1
 	Loss         float64
@@ -85,7 +91,8 @@ func (e *LossError) Error() string {
 // of mini-batches, calling o.Step's forward, backward and update on each.
 //
 // Each epoch visits the examples in a new order, a Fisher–Yates shuffle
-// drawn from a generator seeded once with c.Seed, and cuts it into batches
+// drawn from a generator seeded once with c.Seed (see Config.Seed for the
+// exact recipe), and cuts it into batches
 // of c.BatchSize; the last batch keeps the remainder, as PyTorch's
 // DataLoader does by default (drop_last=False). Batches are copied into
 // buffers allocated once per call, so a step allocates nothing beyond what
