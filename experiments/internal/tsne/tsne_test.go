@@ -120,8 +120,8 @@ func TestClustersStaySeparated(t *testing.T) {
 	}{
 		{"3 blobs, defaults", 3, Options{}},
 		{"5 blobs, defaults", 5, Options{}},
-		{"5 blobs, 3-d embedding", 5, Options{Dims: 3}},
-		{"5 blobs, the paper's settings", 5, Options{EarlyExaggeration: 4, ExaggerationIters: 50, LearningRate: 100}},
+		{"5 blobs, 3-d embedding, 500 steps", 5, Options{Dims: 3, Iterations: 500}},
+		{"5 blobs, the paper's settings, 500 steps", 5, Options{EarlyExaggeration: 4, ExaggerationIters: 50, LearningRate: 100, Iterations: 500}},
 		{"4 blobs, perplexity 10, 500 steps", 4, Options{Perplexity: 10, Iterations: 500}},
 	}
 	for _, tt := range tests {
@@ -341,7 +341,7 @@ func TestDeterminism(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 4))
 	x, _ := blobs(rng, 3, 30, 6, 8)
 	run := func(seed uint64, workers, dims int) *Result {
-		res, err := Embed(x, Options{Rand: rand.New(rand.NewPCG(seed, 0)), Workers: workers, Dims: dims, Iterations: 300})
+		res, err := Embed(x, Options{Rand: rand.New(rand.NewPCG(seed, 0)), Workers: workers, Dims: dims, Iterations: 100, ExaggerationIters: 50})
 		if err != nil {
 			t.Fatal(err)
 		}
