@@ -91,8 +91,11 @@ func (l *LineChart) axesRanges() (xa, ya axis, err error) {
 		}
 		return xa, ya, fmt.Errorf("plot: line chart %q has no point with %s coordinates", l.Title, what)
 	}
-	if xlo == xhi {
+	switch {
+	case xlo == xhi:
 		xlo, xhi = padRange(xlo, xhi, 0, false)
+	case l.hasMarkers():
+		xlo, xhi = padRange(xlo, xhi, 0.02, false) // keep the end markers off the y axis
 	}
 	xa.lo, xa.hi = xlo, xhi
 	ya.lo, ya.hi = padRange(ylo, yhi, 0.05, l.LogY)
@@ -103,6 +106,15 @@ func (l *LineChart) axesRanges() (xa, ya axis, err error) {
 		ya.lo, ya.hi = l.YMin, l.YMax
 	}
 	return xa, ya, nil
+}
+
+func (l *LineChart) hasMarkers() bool {
+	for _, s := range l.Series {
+		if s.Marker != NoMarker {
+			return true
+		}
+	}
+	return false
 }
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
@@ -154,12 +166,18 @@ func (l *LineChart) draw(c *canvas, x, y float64) error {
 	a, lx, ly := layoutWithLegend(rect{x, y, w, h}, l.Title, xa, ya, entries, l.Legend, samples, 0)
 	a.drawGrid(c)
 	p := a.plot
-	clip := c.clipRect(p.X-2, p.Y-2, p.W+4, p.H+4)
+	// Lines and markers may overhang the plot area by their own size.
+	m := markerRadius + 2
+	clip := c.clipRect(p.X-m, p.Y-m, p.W+2*m, p.H+2*m)
 	c.printf(`<g clip-path="%s">`+"\n", clip)
 	for _, s := range l.Series {
 		c.printf("<g>\n") // one group per series, in legend order
 		for _, run := range s.runs(a) {
 			c.polyline(run, lineAttrs(s.Colour, s.Dashed))
+			if len(run) == 1 && s.Marker == NoMarker {
+				// A point between two gaps: a line of length 0 would not show.
+				c.printf(`<path d="%s" fill="%s"/>`+"\n", markersPath(Circle, run), s.Colour)
+			}
 			if s.Marker != NoMarker {
 				c.printf(`<path d="%s" %s/>`+"\n", markersPath(s.Marker, run), markerAttrs(s.Colour, s.Marker))
 			}

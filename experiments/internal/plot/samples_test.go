@@ -149,6 +149,71 @@ func weights() *Heatmap {
 	return h
 }
 
+func panels() *Grid {
+	a, b, c := gaussBoundary(), xorBoundary(), circleBoundary()
+	a.Title, b.Title, c.Title = "Two Gaussians", "XOR", "Circles"
+	b.Legend, c.Legend = LegendHidden, LegendHidden
+	for _, d := range []*DecisionBoundary{a, b, c} {
+		d.Width, d.Height = 360, 340
+	}
+	return NewGrid("Decision boundaries of the same network on three data sets", 0, a, b, c)
+}
+
+func logLoss() *LineChart {
+	l := NewLineChart("Loss (log scale)", "iteration", "loss")
+	l.LogY = true
+	var xs, plain, adam []float64
+	for i := 0; i <= 1000; i += 5 {
+		x := float64(i)
+		xs = append(xs, x)
+		plain = append(plain, 0.7*math.Exp(-x/400)+0.02)
+		adam = append(adam, 0.7*math.Exp(-x/60)+2e-4*(1+math.Sin(x/20)))
+	}
+	l.Add("SGD", xs, plain)
+	l.Add("Adam", xs, adam)
+	return l
+}
+
+func accuracy() *LineChart {
+	l := NewLineChart("Accuracy per epoch", "epoch", "accuracy")
+	var train, test []float64
+	for e := 1; e <= 20; e++ {
+		x := float64(e)
+		train = append(train, 1-0.5*math.Exp(-x/3))
+		test = append(test, 0.97-0.5*math.Exp(-x/3)-0.002*x)
+	}
+	l.AddY("train", train).Marker = Circle
+	l.AddY("test", test).Marker = Square
+	l.YMin, l.YMax = 0.4, 1
+	return l
+}
+
+// digitGrid shows "digits" drawn with the bitmap font, blurred a little,
+// with one mistake.
+func digitGrid() *ImageGrid {
+	g := NewImageGrid("Digits: predictions", 5)
+	for k := range 10 {
+		pix := make([]float64, 16*16)
+		glyph := font5x9[rune('0'+k)]
+		for r := range 7 {
+			for c := range 5 {
+				if glyph[r][c] == '#' {
+					for _, d := range [][2]int{{0, 0}, {1, 0}, {0, 1}, {1, 1}} {
+						pix[(1+2*r+d[0])*16+3+2*c+d[1]] = 2
+					}
+				}
+			}
+		}
+		pred := k
+		if k == 5 {
+			pred = 3
+		}
+		im := g.Add(pix, 16, 16, "pred "+itoa(pred)+"\ntrue "+itoa(k))
+		im.Mistake = pred != k
+	}
+	return g
+}
+
 func TestSamples(t *testing.T) {
 	dir := sampleDir(t)
 	figs := map[string]Figure{
@@ -159,10 +224,17 @@ func TestSamples(t *testing.T) {
 		"gaussian":  gaussBoundary(),
 		"confusion": confusion(),
 		"weights":   weights(),
+		"panels":    panels(),
+		"logy":      logLoss(),
+		"accuracy":  accuracy(),
+		"digits":    digitGrid(),
 	}
 	for name, f := range figs {
 		if err := SaveSVG(filepath.Join(dir, name+".svg"), f); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
+	}
+	if err := digitGrid().SavePNG(filepath.Join(dir, "digits.png")); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -15,8 +15,8 @@ type tick struct {
 }
 
 // niceStep returns the step m·10^e, m ∈ {1, 2, 5}, whose ticks inside
-// [lo, hi] come closest in number to target (ties go to the larger step,
-// which means fewer labels). It returns m and e separately so that tick
+// [lo, hi] come closest in number to target, at least two (ties go to the
+// larger step, which means fewer labels). It returns m and e separately so that tick
 // values can be computed as exact decimals.
 func niceStep(lo, hi float64, target int) (m, e int) {
 	span := hi - lo
@@ -30,6 +30,9 @@ func niceStep(lo, hi float64, target int) (m, e int) {
 			diff := n - target
 			if diff < 0 {
 				diff = -diff
+			}
+			if n < 2 {
+				diff += 100 // one tick does not show a scale
 			}
 			if diff < bestDiff || (diff == bestDiff && step > float64(bestM)*math.Pow(10, float64(bestE))) {
 				bestM, bestE, bestDiff = m, e, diff
@@ -99,7 +102,7 @@ func powerOfTen(e int) string {
 // logTicks returns ticks for a logarithmic axis over [lo, hi], 0 < lo < hi.
 // When the range holds at least two powers of ten they are the labelled
 // ticks (every second or third one on a long range), with minor ticks at
-// 2…9 times them; on a shorter range the ticks are 1, 2 and 5 times the
+// 2…9 times them on a range of up to four decades; on a shorter range the ticks are 1, 2 and 5 times the
 // powers of ten, then every integer multiple if that is still too few.
 // Labels are plain decimals between 0.001 and 10000, powers of ten beyond.
 func logTicks(lo, hi float64) []tick {
@@ -131,7 +134,7 @@ func logTicks(lo, hi float64) []tick {
 				}
 				if m == 1 && (e-decades[0])%every == 0 {
 					ticks = append(ticks, tick{V: v, Label: label(1, e)})
-				} else if every == 1 {
+				} else if every == 1 && e1-e0 <= 4 { // more minor lines would be clutter
 					ticks = append(ticks, tick{V: v, Minor: true})
 				}
 			}
