@@ -157,15 +157,19 @@ func (a *axes) drawFrame(c *canvas, box bool) {
 		c.text(x, y, labelSize, anchorMiddle, a.ya.label,
 			`fill="`+textColour+`" transform="rotate(-90 `+num(x)+` `+num(y)+`)"`)
 	}
-	drawTitle(c, a.title, p.X+p.W/2, a.fig.Y)
+	drawTitle(c, a.title, p.X+p.W/2, a.fig)
 }
 
-// drawTitle centres a title at x on the first line of a figure whose top is y.
-func drawTitle(c *canvas, title string, x, y float64) {
-	if title != "" {
-		c.text(x, y+pad+titleSize*0.9, titleSize, anchorMiddle, title,
-			`font-weight="bold" fill="`+textColour+`"`)
+// drawTitle centres a title at x on the first line of the figure fig,
+// moving it sideways as needed to keep it inside.
+func drawTitle(c *canvas, title string, x float64, fig rect) {
+	if title == "" {
+		return
 	}
+	half := titleWidth(title) / 2
+	x = max(min(x, fig.X+fig.W-pad-half), fig.X+pad+half)
+	c.text(x, fig.Y+pad+titleSize*0.9, titleSize, anchorMiddle, title,
+		`font-weight="bold" fill="`+textColour+`"`)
 }
 
 // dataRange returns the smallest and largest of the values that s can

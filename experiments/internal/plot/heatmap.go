@@ -51,6 +51,12 @@ func ConfusionMatrix(title string, counts [][]int, labels []string) *Heatmap {
 			values[i][j] = float64(c)
 		}
 	}
+	most := 0
+	for _, row := range counts {
+		for _, c := range row {
+			most = max(most, c)
+		}
+	}
 	if labels == nil {
 		for i := range max(len(counts), len(firstRow(counts))) {
 			labels = append(labels, strconv.Itoa(i))
@@ -59,6 +65,7 @@ func ConfusionMatrix(title string, counts [][]int, labels []string) *Heatmap {
 	return &Heatmap{
 		Title: title, XLabel: "predicted class", YLabel: "true class",
 		Values: values, RowLabels: labels, ColLabels: labels, Annotate: true,
+		Min: 0, Max: float64(max(most, 1)), // colours from 0 count
 	}
 }
 
@@ -72,9 +79,10 @@ func firstRow[T any](m [][]T) []T {
 // Size returns the figure size in px.
 func (h *Heatmap) Size() (float64, float64) {
 	rows, cols := len(h.Values), len(firstRow(h.Values))
-	cell := min(max(380/float64(max(rows, cols, 1)), 14), 44)
+	cell := min(max(380/float64(max(rows, cols, 1)), 14), 60)
 	l, r, t, b := h.margins()
-	return size(h.Width, h.Height, l+r+cell*float64(cols), t+b+cell*float64(rows))
+	w := max(l+r+cell*float64(cols), titleWidth(h.Title)+2*pad)
+	return size(h.Width, h.Height, w, t+b+cell*float64(rows))
 }
 
 // WriteSVG writes the heat map as an SVG document.
@@ -185,10 +193,11 @@ func (h *Heatmap) draw(c *canvas, x, y float64) error {
 	w, ht := h.Size()
 	l, r, t, b := h.margins()
 	cell := min((w-l-r)/float64(cols), (ht-t-b)/float64(rows))
-	// Centre the cells in the space left for them.
-	x0 := x + l + (w-l-r-cell*float64(cols))/2
-	y0 := y + t + (ht-t-b-cell*float64(rows))/2
 	gw, gh := cell*float64(cols), cell*float64(rows)
+	// Centre the cells with their labels and colour bar in the figure.
+	left := x + (w-l-r-gw)/2
+	x0 := left + l
+	y0 := y + t + (ht-t-b-gh)/2
 
 	for i, row := range h.Values {
 		for j, v := range row {
@@ -234,11 +243,11 @@ func (h *Heatmap) draw(c *canvas, x, y float64) error {
 		c.text(x0+gw/2, ly, labelSize, anchorMiddle, h.XLabel, `fill="`+textColour+`"`)
 	}
 	if h.YLabel != "" {
-		lx, ly := x+pad+labelSize*0.8, y0+gh/2
+		lx, ly := left+pad+labelSize*0.8, y0+gh/2
 		c.text(lx, ly, labelSize, anchorMiddle, h.YLabel,
 			`fill="`+textColour+`" transform="rotate(-90 `+num(lx)+` `+num(ly)+`)"`)
 	}
-	drawTitle(c, h.Title, x0+gw/2, y)
+	drawTitle(c, h.Title, x0+gw/2, rect{x, y, w, ht})
 	if h.ColourBar {
 		h.drawColourBar(c, x0+gw+legendGap, y0, gh)
 	}

@@ -82,9 +82,9 @@ type gridLayout struct {
 	captionFirstLine float64 // tile bottom to first caption baseline
 }
 
-// layout computes the grid geometry given how wide a caption line is and
-// how tall the title and caption lines are in the output's font.
-func (g *ImageGrid) layout(measure func(string) float64, titleH, lineH, ascent float64) gridLayout {
+// layout computes the grid geometry given how wide a caption line and
+// the title are and how tall they are in the output's font.
+func (g *ImageGrid) layout(caption, title func(string) float64, titleH, lineH, ascent float64) gridLayout {
 	var l gridLayout
 	l.cols = g.Cols
 	if l.cols <= 0 {
@@ -98,7 +98,7 @@ func (g *ImageGrid) layout(measure func(string) float64, titleH, lineH, ascent f
 		l.tileW = max(l.tileW, float64(im.Width)*scale)
 		l.tileH = max(l.tileH, float64(im.Height)*scale)
 		for _, s := range captionLines(im.Caption) {
-			l.colW = max(l.colW, measure(s))
+			l.colW = max(l.colW, caption(s))
 		}
 		lines = max(lines, len(captionLines(im.Caption)))
 	}
@@ -116,7 +116,7 @@ func (g *ImageGrid) layout(measure func(string) float64, titleH, lineH, ascent f
 	l.width = 2*pad + float64(l.cols)*l.colW + float64(l.cols-1)*imageGap
 	l.height = l.top + float64(l.rows)*l.rowH - imageGap + pad
 	if g.Title != "" {
-		l.width = max(l.width, 2*pad+measure(g.Title)*titleSize/captionSize)
+		l.width = max(l.width, 2*pad+title(g.Title))
 	}
 	return l
 }
@@ -144,7 +144,8 @@ func (g *ImageGrid) scale() int {
 }
 
 func (g *ImageGrid) svgLayout() gridLayout {
-	return g.layout(func(s string) float64 { return textWidth(s, captionSize) }, titleBand, captionLineH, captionSize*0.8)
+	return g.layout(func(s string) float64 { return textWidth(s, captionSize) }, titleWidth,
+		titleBand, captionLineH, captionSize*0.8)
 }
 
 // Size returns the figure size in px.
@@ -213,7 +214,7 @@ func (g *ImageGrid) draw(c *canvas, x0, y0 float64) error {
 	}
 	l := g.svgLayout()
 	scale := g.scale()
-	drawTitle(c, g.Title, x0+l.width/2, y0)
+	drawTitle(c, g.Title, x0+l.width/2, rect{x0, y0, l.width, l.height})
 	for k, im := range g.Images {
 		x, y, w, h := l.tile(k, im, scale)
 		x, y = x+x0, y+y0
@@ -246,7 +247,10 @@ func (g *ImageGrid) PNGImage() (*image.RGBA, error) {
 		return nil, err
 	}
 	const fs = pngFontScale
-	l := g.layout(func(s string) float64 { return float64(bitmapTextWidth(s, fs)) }, float64(2*fs*glyphH+8), float64(fs*glyphH+3), float64(fs*glyphAscent))
+	l := g.layout(
+		func(s string) float64 { return float64(bitmapTextWidth(s, fs)) },
+		func(s string) float64 { return float64(bitmapTextWidth(s, 2*fs)) },
+		float64(2*fs*glyphH+8), float64(fs*glyphH+3), float64(fs*glyphAscent))
 	W, H := int(math.Ceil(l.width)), int(math.Ceil(l.height))
 	out := image.NewRGBA(image.Rect(0, 0, W, H))
 	draw.Draw(out, out.Bounds(), image.White, image.Point{}, draw.Src)

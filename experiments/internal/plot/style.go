@@ -70,6 +70,10 @@ func textWidth(s string, size float64) float64 {
 	return w * size
 }
 
+// titleWidth estimates the width of a title, set in bold at titleSize
+// (DejaVu Sans Bold is about 12% wider than the regular face).
+func titleWidth(s string) float64 { return 1.12 * textWidth(s, titleSize) }
+
 // rgb parses a "#RRGGBB" colour.
 func rgb(hex string) color.RGBA {
 	var r, g, b uint8
