@@ -40,7 +40,9 @@
 // Modules that need their output in the backward pass (Tanh, Sigmoid,
 // Softmax, LogSoftmax) reuse the one saved by Forward when BackwardDelta
 // receives the same x tensor, and recompute it otherwise; as the interface
-// says, x must still hold the values Forward saw.
+// says, x must still hold the values Forward saw. Because of these buffers
+// a module is not safe for concurrent use, and one module instance belongs
+// in one place of a network.
 //
 // # Panics
 //

@@ -13,6 +13,10 @@ import "github.com/nndiy/nndiy/tensor"
 // returns a module-owned buffer, valid until its next call. Copy a result
 // (Clone) to keep it longer. Reusing buffers is what lets a training step
 // run without allocating.
+//
+// To write a module of your own, derive its two backward formulas as
+// docs/derivations.md does for the modules of this package, and check them
+// with gradcheck.Module before training with them.
 type Module interface {
 	// Forward computes the output y for the batch x.
 	Forward(x *tensor.Tensor) *tensor.Tensor
