@@ -60,8 +60,9 @@ type convCore struct {
 	rank    int        // rank of the input: 3 for (batch, length, chans), 4 for images
 	geom    im2colGeom // kernel, stride, padding; batch and input size set per call
 	chanOut int
-	weight  *Parameter // shaped (kH, kW, chanIn, chanOut), or (k, chanIn, chanOut) in 1-D
-	bias    *Parameter // shaped (chanOut); nil without bias
+	weight  *Parameter   // shaped (kH, kW, chanIn, chanOut), or (k, chanIn, chanOut) in 1-D
+	bias    *Parameter   // shaped (chanOut); nil without bias
+	params  []*Parameter // weight, then bias if any
 
 	cols     []float64  // the patch matrix of the latest chunk
 	colsOf   []float64  // the x.Data whose whole patch matrix cols holds, or nil
@@ -100,6 +101,10 @@ func newConvCore(layer string, rank, kH, kW, chanIn, chanOut, stride int, rng *r
 		c.bias = NewParameter("bias", chanOut)
 		c.bias.Value.FillUniform(rng, -bound, bound)
 	}
+	c.params = []*Parameter{c.weight}
+	if c.bias != nil {
+		c.params = append(c.params, c.bias)
+	}
 	return c
 }
 
@@ -131,6 +136,15 @@ func (c *convCore) patches(x []float64, b0, b1 int) *tensor.Tensor {
 	return cols
 }
 
+// growCols makes room for n values in cols, forgetting the patches it held
+// if that takes a new buffer.
+func (c *convCore) growCols(n int) {
+	if cap(c.cols) < n {
+		c.colsOf = nil
+	}
+	c.cols = im2colGrow(c.cols, n)
+}
+
 // convSameData reports whether a and b are the same slice of memory.
 func convSameData(a, b []float64) bool {
 	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
@@ -141,9 +155,9 @@ func (c *convCore) forward(x *tensor.Tensor) *tensor.Tensor {
 	im2colSetInput(g, c.layer, "Forward", c.rank, false, x)
 	perImage, k, n := g.outH()*g.outW(), g.patchLen(), c.chanOut
 	per := c.chunkImages()
-	c.cols = im2colGrow(c.cols, per*perImage*k)
-	c.out = im2colGrow(c.out, g.batch*perImage*n)
+	c.growCols(per * perImage * k)
 	c.colsOf = nil // cols is about to be overwritten
+	c.out = im2colGrow(c.out, g.batch*perImage*n)
 	w := im2colView(&c.w, c.weight.Value.Data, k, n)
 	for b0 := 0; b0 < g.batch; b0 += per {
 		b1 := min(b0+per, g.batch)
@@ -169,7 +183,7 @@ func (c *convCore) backwardUpdateGradient(x, delta *tensor.Tensor) {
 	im2colCheckDelta(g, c.layer, "BackwardUpdateGradient", c.rank, c.chanOut, delta)
 	perImage, k, n := g.outH()*g.outW(), g.patchLen(), c.chanOut
 	per := c.chunkImages()
-	c.cols = im2colGrow(c.cols, per*perImage*k)
+	c.growCols(per * perImage * k)
 	dw := im2colView(&c.dw, c.weight.Grad.Data, k, n)
 	for b0 := 0; b0 < g.batch; b0 += per {
 		b1 := min(b0+per, g.batch)
@@ -206,25 +220,16 @@ func (c *convCore) backwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 	return im2colView(&c.dxT, c.dx, x.Shape...)
 }
 
-func (c *convCore) parameters() []*Parameter {
-	if c.bias == nil {
-		return []*Parameter{c.weight}
-	}
-	return []*Parameter{c.weight, c.bias}
-}
-
 func (c *convCore) zeroGrad() {
-	clear(c.weight.Grad.Data)
-	if c.bias != nil {
-		clear(c.bias.Grad.Data)
+	for _, p := range c.params {
+		clear(p.Grad.Data)
 	}
 }
 
 // updateParameters takes the step θ -= lr·dL/dθ.
 func (c *convCore) updateParameters(lr float64) {
-	tensor.AddScaled(c.weight.Value, c.weight.Value, -lr, c.weight.Grad)
-	if c.bias != nil {
-		tensor.AddScaled(c.bias.Value, c.bias.Value, -lr, c.bias.Grad)
+	for _, p := range c.params {
+		tensor.AddScaled(p.Value, p.Value, -lr, p.Grad)
 	}
 }
 

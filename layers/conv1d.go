@@ -86,8 +86,9 @@ func (m *Conv1D) ZeroGrad() { m.conv.zeroGrad() }
 // UpdateParameters takes the step θ -= lr·dL/dθ.
 func (m *Conv1D) UpdateParameters(lr float64) { m.conv.updateParameters(lr) }
 
-// Parameters returns the weight, then the bias if there is one.
-func (m *Conv1D) Parameters() []*Parameter { return m.conv.parameters() }
+// Parameters returns [weight, bias], or [weight] without bias. The slice
+// is owned by m: do not modify it.
+func (m *Conv1D) Parameters() []*Parameter { return m.conv.params }
 
 // String describes the layer, as in "Conv1D(k=3, 1→32, stride=1)".
 func (m *Conv1D) String() string { return m.conv.String() }

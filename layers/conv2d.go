@@ -78,8 +78,9 @@ func (m *Conv2D) ZeroGrad() { m.conv.zeroGrad() }
 // UpdateParameters takes the step θ -= lr·dL/dθ.
 func (m *Conv2D) UpdateParameters(lr float64) { m.conv.updateParameters(lr) }
 
-// Parameters returns the weight, then the bias if there is one.
-func (m *Conv2D) Parameters() []*Parameter { return m.conv.parameters() }
+// Parameters returns [weight, bias], or [weight] without bias. The slice
+// is owned by m: do not modify it.
+func (m *Conv2D) Parameters() []*Parameter { return m.conv.params }
 
 // String describes the layer, as in "Conv2D(k=5×5, 1→6, stride=1, padding=2)".
 func (m *Conv2D) String() string { return m.conv.String() }

@@ -342,7 +342,8 @@ func convPanicMessage(f func()) (msg string) {
 }
 
 // TestConvNoAllocs checks that a training step of each layer allocates
-// nothing once its buffers exist.
+// nothing once its buffers exist, Parameters included (an optimizer may
+// call it every step).
 func TestConvNoAllocs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("allocation counts")
@@ -367,9 +368,12 @@ func TestConvNoAllocs(t *testing.T) {
 			x := tensor.New(tt.in...).FillNormal(rng, 0, 1)
 			delta := tt.m.Forward(x).Clone().FillNormal(rng, 0, 1)
 			step := func() {
+				tt.m.ZeroGrad()
 				tt.m.Forward(x)
 				tt.m.BackwardUpdateGradient(x, delta)
 				tt.m.BackwardDelta(x, delta)
+				tt.m.UpdateParameters(1e-3)
+				_ = tt.m.Parameters()
 			}
 			step()
 			if n := testing.AllocsPerRun(10, step); n != 0 {
