@@ -18,18 +18,16 @@ Each case holds the input x, the parameters, the output y, an upstream
 gradient delta = dL/dy drawn at random, and the gradients PyTorch's autograd
 computes from it: dx, dweight, dbias. Everything is float64.
 """
-import json
 import os
+import sys
 
 import torch
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from golden_common import enc, write_json  # noqa: E402
+
 torch.manual_seed(8)
 f64 = torch.float64
-
-
-def tensor_json(t):
-    t = t.detach().contiguous()
-    return {"shape": list(t.shape), "data": t.reshape(-1).tolist()}
 
 
 # Channels-last (nndiy) to channels-first (PyTorch) and back.
@@ -46,12 +44,12 @@ def conv_case(name, batch, size, chan_in, chan_out, kernel, stride, padding, bia
     if isinstance(size, int):
         conv = torch.nn.Conv1d(chan_in, chan_out, kernel, stride=stride, padding=padding, bias=bias, dtype=f64)
         x = torch.randn(batch, size, chan_in, dtype=f64)
-        weight = conv.weight.permute(2, 1, 0)  # (chanOut, chanIn, k) -> (k, chanIn, chanOut)
+        to_nndiy = (2, 1, 0)  # weight (chanOut, chanIn, k) -> (k, chanIn, chanOut)
         kernel = [1, kernel]
     else:
         conv = torch.nn.Conv2d(chan_in, chan_out, kernel, stride=stride, padding=padding, bias=bias, dtype=f64)
         x = torch.randn(batch, *size, chan_in, dtype=f64)
-        weight = conv.weight.permute(2, 3, 1, 0)  # (chanOut, chanIn, kH, kW) -> (kH, kW, chanIn, chanOut)
+        to_nndiy = (2, 3, 1, 0)  # weight (chanOut, chanIn, kH, kW) -> (kH, kW, chanIn, chanOut)
         kernel = list(kernel)
     xt = to_torch(x).contiguous().requires_grad_()
     y = from_torch(conv(xt))
@@ -60,12 +58,12 @@ def conv_case(name, batch, size, chan_in, chan_out, kernel, stride, padding, bia
     case = {
         "name": name, "dims": x.dim() - 2, "kernel": kernel, "chan_in": chan_in, "chan_out": chan_out,
         "stride": stride, "padding": padding, "bias": bias,
-        "x": tensor_json(x), "weight": tensor_json(weight), "y": tensor_json(y), "delta": tensor_json(delta),
-        "dx": tensor_json(from_torch(xt.grad)), "dweight": tensor_json(conv.weight.grad.permute(*((2, 1, 0) if x.dim() == 3 else (2, 3, 1, 0)))),
+        "x": enc(x), "weight": enc(conv.weight.permute(to_nndiy)), "y": enc(y), "delta": enc(delta),
+        "dx": enc(from_torch(xt.grad)), "dweight": enc(conv.weight.grad.permute(to_nndiy)),
     }
     if bias:
-        case["bias_value"] = tensor_json(conv.bias)
-        case["dbias"] = tensor_json(conv.bias.grad)
+        case["bias_value"] = enc(conv.bias)
+        case["dbias"] = enc(conv.bias.grad)
     return case
 
 
@@ -87,7 +85,7 @@ def pool_case(name, kind, batch, size, chans, kernel, stride, ties=False):
     y.backward(delta)
     return {
         "name": name, "dims": x.dim() - 2, "kind": kind, "kernel": kernel, "stride": stride,
-        "x": tensor_json(x), "y": tensor_json(y), "delta": tensor_json(delta), "dx": tensor_json(from_torch(xt.grad)),
+        "x": enc(x), "y": enc(y), "delta": enc(delta), "dx": enc(from_torch(xt.grad)),
     }
 
 
@@ -112,12 +110,4 @@ golden = {
     ],
 }
 
-# One case per line, so that a diff shows which case changed.
-out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "layers", "testdata", "golden_conv.json")
-with open(out, "w") as f:
-    f.write('{"about": %s,\n' % json.dumps(golden["about"]))
-    for i, key in enumerate(["conv", "pool"]):
-        f.write('"%s": [\n' % key)
-        f.write(",\n".join(json.dumps(c, allow_nan=False, separators=(",", ":")) for c in golden[key]))
-        f.write("\n]" + (",\n" if i == 0 else "\n}\n"))
-print("wrote", os.path.relpath(out), os.path.getsize(out), "bytes")
+write_json("layers/testdata/golden_conv.json", golden)
