@@ -63,8 +63,8 @@ const (
 
 // layoutAxes places a plot area with room for the title, the axis labels
 // and the tick labels inside fig, leaving rightSpace px free on the right
-// (for a legend or colour bar).
-func layoutAxes(fig rect, title string, xa, ya axis, rightSpace float64) *axes {
+// and bottomSpace px at the bottom (for a legend).
+func layoutAxes(fig rect, title string, xa, ya axis, rightSpace, bottomSpace float64) *axes {
 	a := &axes{fig: fig, title: title, xa: xa, ya: ya}
 	top := fig.Y + pad
 	if title != "" {
@@ -72,7 +72,7 @@ func layoutAxes(fig rect, title string, xa, ya axis, rightSpace float64) *axes {
 	} else {
 		top += 6 // room for the top tick label's upper half
 	}
-	bottom := fig.Y + fig.H - pad - tickLen - tickGap - tickSize
+	bottom := fig.Y + fig.H - pad - tickLen - tickGap - tickSize - bottomSpace
 	if xa.label != "" {
 		bottom -= labelGap + labelSize
 	}

@@ -111,7 +111,7 @@ func (d *DecisionBoundary) draw(c *canvas, x, y float64) error {
 	entries := d.entries()
 	entries = append(entries, legendEntry{name: "boundary", colour: contourColour, line: true})
 	w, h := d.Size()
-	a, lx, ly := layoutWithLegend(rect{x, y, w, h}, d.Title, xa, ya, entries, d.Legend, d.pointsPx, legendTolerance(d.count()))
+	a, lg := layoutWithLegend(rect{x, y, w, h}, d.Title, xa, ya, entries, d.Legend, d.pointsPx, legendTolerance(d.count()), LegendBelow)
 
 	p := a.plot
 	img := d.background(z, n, rgb(below), rgb(above))
@@ -135,8 +135,8 @@ func (d *DecisionBoundary) draw(c *canvas, x, y float64) error {
 	c.printf("</g>\n")
 	d.drawPoints(c, a)
 	a.drawFrame(c, true)
-	if !math.IsNaN(lx) {
-		drawLegend(c, entries, lx, ly)
+	if lg != nil {
+		lg.draw(c)
 	}
 	return nil
 }

@@ -217,8 +217,11 @@ func (h *Heatmap) draw(c *canvas, x, y float64) error {
 					continue // does not fit
 				}
 				fill := textColour
-				if luminance(h.colour(v)) < 0.5 {
+				switch {
+				case luminance(h.colour(v)) < 0.5:
 					fill = "white"
+				case v == 0:
+					fill = "#AAAAAA" // zeros recede, so that the few errors of a confusion matrix stand out
 				}
 				c.text(x0+(float64(j)+0.5)*cell, y0+(float64(i)+0.5)*cell+size*tickTextDy, size, anchorMiddle, s,
 					`fill="`+fill+`"`)

@@ -11,15 +11,18 @@ type LegendPosition int
 
 const (
 	// LegendAuto puts the legend in the corner of the plot area where it
-	// covers the least data, or outside on the right if every corner
-	// would hide some.
+	// covers the least data or, if every corner would hide some, to the
+	// right of a line chart or below a scatter plot (which keeps it
+	// nearly square).
 	LegendAuto LegendPosition = iota
 	LegendTopRight
 	LegendTopLeft
 	LegendBottomRight
 	LegendBottomLeft
-	// LegendOutside puts the legend to the right of the plot area.
-	LegendOutside
+	// LegendRight puts the legend to the right of the plot area.
+	LegendRight
+	// LegendBelow puts the legend on one line under the plot area.
+	LegendBelow
 	// LegendHidden draws no legend.
 	LegendHidden
 )
@@ -34,26 +37,49 @@ type legendEntry struct {
 	marker Marker
 }
 
+// legend is a placed legend: a column of entries in a box, or a row of
+// them when horizontal.
+type legend struct {
+	entries    []legendEntry
+	horizontal bool
+	x, y       float64 // top-left corner
+}
+
 const (
 	legendRow    = 17 // line height
 	legendPad    = 7
 	legendSwatch = 24
+	legendSep    = 16 // between entries of a horizontal legend
 )
 
-func legendSize(entries []legendEntry) (w, h float64) {
-	for _, e := range entries {
-		w = max(w, textWidth(e.name, legendFont))
+// entryWidth is the width of an entry's swatch and name.
+func entryWidth(e legendEntry) float64 { return legendSwatch + 6 + textWidth(e.name, legendFont) }
+
+func (l *legend) size() (w, h float64) {
+	for i, e := range l.entries {
+		if l.horizontal {
+			w += entryWidth(e)
+			if i > 0 {
+				w += legendSep
+			}
+		} else {
+			w = max(w, entryWidth(e))
+		}
 	}
-	return w + legendSwatch + 6 + 2*legendPad, float64(len(entries))*legendRow + 2*legendPad - 3
+	rows := len(l.entries)
+	if l.horizontal {
+		rows = 1
+	}
+	return w + 2*legendPad, float64(rows)*legendRow + 2*legendPad - 3
 }
 
-// drawLegend draws the legend box with its top-left corner at (x, y).
-func drawLegend(c *canvas, entries []legendEntry, x, y float64) {
-	w, h := legendSize(entries)
-	c.rect(x, y, w, h, `rx="3" fill="white" fill-opacity="0.88" stroke="#CCCCCC" stroke-width="0.8"`)
-	for i, e := range entries {
-		cy := y + legendPad + float64(i)*legendRow + legendRow/2 - 1.5
-		sx := x + legendPad
+func (l *legend) draw(c *canvas) {
+	w, h := l.size()
+	if !l.horizontal {
+		c.rect(l.x, l.y, w, h, `rx="3" fill="white" fill-opacity="0.88" stroke="#CCCCCC" stroke-width="0.8"`)
+	}
+	sx, cy := l.x+legendPad, l.y+legendPad+legendRow/2-1.5
+	for _, e := range l.entries {
 		if e.line {
 			c.line(sx, cy, sx+legendSwatch, cy, lineAttrs(e.colour, e.dashed))
 		}
@@ -64,6 +90,11 @@ func drawLegend(c *canvas, entries []legendEntry, x, y float64) {
 		}
 		c.text(sx+legendSwatch+6, cy+legendFont*tickTextDy, legendFont, anchorStart, e.name,
 			`fill="`+textColour+`"`)
+		if l.horizontal {
+			sx += entryWidth(e) + legendSep
+		} else {
+			cy += legendRow
+		}
 	}
 }
 
@@ -77,21 +108,33 @@ func lineAttrs(colour string, dashed bool) string {
 }
 
 // layoutWithLegend lays out the axes and decides where the legend goes.
-// samples returns the data positions, in px, that the legend should not
-// cover; tolerance is how many of them it may cover in LegendAuto mode
-// before it moves outside. It returns the legend's top-left corner, or
-// NaN when there is no legend.
+// samples returns the data positions, in px, that a legend inside the
+// plot area should not cover; in LegendAuto mode, if every corner covers
+// more than tolerance of them, the legend goes to the fallback position
+// (LegendRight or LegendBelow) instead. The legend is nil when there is
+// nothing to show.
 func layoutWithLegend(fig rect, title string, xa, ya axis, entries []legendEntry, pos LegendPosition,
-	samples func(*axes) []point, tolerance int) (a *axes, lx, ly float64) {
+	samples func(*axes) []point, tolerance int, fallback LegendPosition) (*axes, *legend) {
 	if len(entries) == 0 || pos == LegendHidden {
-		return layoutAxes(fig, title, xa, ya, 0), math.NaN(), math.NaN()
+		return layoutAxes(fig, title, xa, ya, 0, 0), nil
 	}
-	w, h := legendSize(entries)
-	if pos == LegendOutside {
-		a = layoutAxes(fig, title, xa, ya, w+legendGap)
-		return a, a.plot.X + a.plot.W + legendGap, a.plot.Y
+	lg := &legend{entries: entries, horizontal: pos == LegendBelow}
+	w, h := lg.size()
+	if pos == LegendBelow && w > fig.W-2*pad {
+		pos, lg.horizontal = LegendRight, false // too wide for one line
+		w, h = lg.size()
 	}
-	a = layoutAxes(fig, title, xa, ya, 0)
+	switch pos {
+	case LegendRight:
+		a := layoutAxes(fig, title, xa, ya, w+legendGap, 0)
+		lg.x, lg.y = a.plot.X+a.plot.W+legendGap, a.plot.Y
+		return a, lg
+	case LegendBelow:
+		a := layoutAxes(fig, title, xa, ya, 0, h+4)
+		lg.x, lg.y = a.plot.X+(a.plot.W-w)/2, fig.Y+fig.H-pad-h+legendPad-4
+		return a, lg
+	}
+	a := layoutAxes(fig, title, xa, ya, 0, 0)
 	const inset = 8
 	p := a.plot
 	corner := func(pos LegendPosition) rect {
@@ -106,7 +149,8 @@ func layoutWithLegend(fig rect, title string, xa, ya axis, entries []legendEntry
 	}
 	if pos != LegendAuto {
 		r := corner(pos)
-		return a, r.X, r.Y
+		lg.x, lg.y = r.X, r.Y
+		return a, lg
 	}
 	pts := samples(a)
 	best, bestN := LegendTopRight, math.MaxInt
@@ -123,11 +167,12 @@ func layoutWithLegend(fig rect, title string, xa, ya axis, entries []legendEntry
 			best, bestN = cand, n
 		}
 	}
-	if bestN > tolerance && w < fig.W/3 {
-		return layoutWithLegend(fig, title, xa, ya, entries, LegendOutside, samples, tolerance)
+	if bestN > tolerance {
+		return layoutWithLegend(fig, title, xa, ya, entries, fallback, samples, tolerance, fallback)
 	}
 	r := corner(best)
-	return a, r.X, r.Y
+	lg.x, lg.y = r.X, r.Y
+	return a, lg
 }
 
 // Marker is the shape drawn at each point of a scatter plot or series.

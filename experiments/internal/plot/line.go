@@ -163,7 +163,7 @@ func (l *LineChart) draw(c *canvas, x, y float64) error {
 		}
 		return pts
 	}
-	a, lx, ly := layoutWithLegend(rect{x, y, w, h}, l.Title, xa, ya, entries, l.Legend, samples, 0)
+	a, lg := layoutWithLegend(rect{x, y, w, h}, l.Title, xa, ya, entries, l.Legend, samples, 0, LegendRight)
 	a.drawGrid(c)
 	p := a.plot
 	// Lines and markers may overhang the plot area by their own size.
@@ -186,8 +186,8 @@ func (l *LineChart) draw(c *canvas, x, y float64) error {
 	}
 	c.printf("</g>\n")
 	a.drawFrame(c, false)
-	if !math.IsNaN(lx) {
-		drawLegend(c, entries, lx, ly)
+	if lg != nil {
+		lg.draw(c)
 	}
 	return nil
 }

@@ -214,6 +214,36 @@ func digitGrid() *ImageGrid {
 	return g
 }
 
+// crowded has curves all over the plot area: the legend must go outside.
+func crowded() *LineChart {
+	l := NewLineChart("Learning rates", "epoch", "loss")
+	for k, lr := range []string{"0.001", "0.003", "0.01", "0.03", "0.1", "0.3"} {
+		var xs, ys []float64
+		for e := 0; e <= 50; e++ {
+			xs = append(xs, float64(e))
+			ys = append(ys, 0.5+0.45*math.Sin(float64(e)/4+float64(k)))
+		}
+		l.Add("lr = "+lr, xs, ys)
+	}
+	return l
+}
+
+// checkerBoundary has many saddles: where four squares meet.
+func checkerBoundary() *DecisionBoundary {
+	rng := rand.New(rand.NewPCG(6, 6))
+	var xy, labels []float64
+	for range 500 {
+		x, y := rng.Float64()*4-2, rng.Float64()*4-2
+		xy = append(xy, x, y)
+		labels = append(labels, math.Copysign(1, math.Sin(math.Pi*x)*math.Sin(math.Pi*y)))
+	}
+	d := NewDecisionBoundary("Checkerboard", Pointwise(func(x1, x2 float64) float64 {
+		return math.Sin(math.Pi*x1) * math.Sin(math.Pi*x2)
+	}), 0)
+	d.AddByLabel(xy, labels)
+	return d
+}
+
 func TestSamples(t *testing.T) {
 	dir := sampleDir(t)
 	figs := map[string]Figure{
@@ -228,6 +258,8 @@ func TestSamples(t *testing.T) {
 		"logy":      logLoss(),
 		"accuracy":  accuracy(),
 		"digits":    digitGrid(),
+		"crowded":   crowded(),
+		"checker":   checkerBoundary(),
 	}
 	for name, f := range figs {
 		if err := SaveSVG(filepath.Join(dir, name+".svg"), f); err != nil {

@@ -187,13 +187,13 @@ func (s *Scatter) draw(c *canvas, x, y float64) error {
 	}
 	w, h := s.Size()
 	entries := s.entries()
-	a, lx, ly := layoutWithLegend(rect{x, y, w, h}, s.Title, xa, ya, entries, s.Legend, s.pointsPx,
-		legendTolerance(s.count()))
+	a, lg := layoutWithLegend(rect{x, y, w, h}, s.Title, xa, ya, entries, s.Legend, s.pointsPx,
+		legendTolerance(s.count()), LegendBelow)
 	a.drawGrid(c)
 	s.drawPoints(c, a)
 	a.drawFrame(c, false)
-	if !math.IsNaN(lx) {
-		drawLegend(c, entries, lx, ly)
+	if lg != nil {
+		lg.draw(c)
 	}
 	return nil
 }
