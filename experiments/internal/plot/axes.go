@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"fmt"
 	"math"
 )
 
@@ -184,6 +185,19 @@ func dataRange(s scale, vals ...[]float64) (lo, hi float64, ok bool) {
 		}
 	}
 	return lo, hi, lo <= hi
+}
+
+// checkSpan reports an error when the width hi − lo of a data range
+// overflows: such values cannot be placed on an axis of float64
+// coordinates. ranges holds lo, hi pairs; empty ranges (lo > hi) pass.
+func checkSpan(what string, ranges ...float64) error {
+	for i := 0; i+1 < len(ranges); i += 2 {
+		lo, hi := ranges[i], ranges[i+1]
+		if lo <= hi && math.IsInf(hi-lo, 0) {
+			return fmt.Errorf("plot: %s: the values span [%g, %g], too wide to draw", what, lo, hi)
+		}
+	}
+	return nil
 }
 
 // padRange widens [lo, hi] by frac of its span on both sides (by a factor

@@ -173,7 +173,7 @@ func (h *Heatmap) format(v float64) string {
 	if h.Format != nil {
 		return h.Format(v)
 	}
-	return formatLabel(v)
+	return formatShort(v)
 }
 
 func (h *Heatmap) draw(c *canvas, x, y float64) error {

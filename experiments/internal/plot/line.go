@@ -91,6 +91,9 @@ func (l *LineChart) axesRanges() (xa, ya axis, err error) {
 		}
 		return xa, ya, fmt.Errorf("plot: line chart %q has no point with %s coordinates", l.Title, what)
 	}
+	if err := checkSpan(fmt.Sprintf("line chart %q", l.Title), xlo, xhi, ylo, yhi); err != nil {
+		return xa, ya, err
+	}
 	switch {
 	case xlo == xhi:
 		xlo, xhi = padRange(xlo, xhi, 0, false)

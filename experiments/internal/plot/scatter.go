@@ -5,7 +5,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strconv"
 )
 
 // A Scatter plots groups of labelled 2-D points, one colour and marker
@@ -66,17 +65,8 @@ func (s *Scatter) AddByLabel(xy, labels []float64) {
 				ys = append(ys, xy[2*k+1])
 			}
 		}
-		s.Add("y = "+formatLabel(lab), xs, ys)
+		s.Add("y = "+formatShort(lab), xs, ys)
 	}
-}
-
-// formatLabel writes a class label shortly, with a typographic minus.
-func formatLabel(v float64) string {
-	s := strconv.FormatFloat(v, 'g', 4, 64)
-	if s[0] == '-' {
-		return "−" + s[1:]
-	}
-	return s
 }
 
 // Size returns the figure size in px.
@@ -105,6 +95,9 @@ func (s *Scatter) bounds(frac float64) (xa, ya axis, err error) {
 	fixedX, fixedY := s.XMin < s.XMax, s.YMin < s.YMax
 	if (!okx && !fixedX) || (!oky && !fixedY) {
 		return xa, ya, fmt.Errorf("plot: scatter plot %q has no point with finite coordinates", s.Title)
+	}
+	if err := checkSpan(fmt.Sprintf("scatter plot %q", s.Title), xlo, xhi, ylo, yhi); err != nil {
+		return xa, ya, err
 	}
 	if okx {
 		xa.lo, xa.hi = padRange(xlo, xhi, frac, false)

@@ -361,3 +361,19 @@ func TestSaveErrors(t *testing.T) {
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+func TestHugeValues(t *testing.T) {
+	l := NewLineChart("huge", "", "")
+	l.Add("a", []float64{0, 1}, []float64{-1e308, 1e308})
+	if err := l.WriteSVG(io.Discard); err == nil || !strings.Contains(err.Error(), "too wide") {
+		t.Errorf("error %v, want one saying the range is too wide", err)
+	}
+	l = NewLineChart("large but fine", "", "")
+	l.Add("a", []float64{0, 1}, []float64{1e300, 3e300})
+	checkSVG(t, l)
+
+	s := NewScatter("fixed ranges, no finite point", "", "")
+	s.Add("a", []float64{math.NaN()}, []float64{1})
+	s.XMin, s.XMax, s.YMin, s.YMax = 0, 1, 0, 1
+	checkSVG(t, s)
+}

@@ -53,35 +53,57 @@ func decimal(k, m, e int) float64 {
 
 // linearTicks returns about target ticks at multiples of a 1-2-5 step,
 // all inside [lo, hi], labelled with just enough decimals for the step.
-// lo < hi must hold and both must be finite.
+// On a range that float64 cannot divide so (hi − lo overflows, or is
+// below the resolution of lo), the ticks are just lo and hi.
 func linearTicks(lo, hi float64, target int) []tick {
+	exact := func(v float64) string { return strings.Replace(strconv.FormatFloat(v, 'g', -1, 64), "-", "−", 1) }
+	ends := []tick{{V: lo, Label: exact(lo)}, {V: hi, Label: exact(hi)}}
+	if !(lo < hi) || !isFinite(hi-lo) {
+		return ends
+	}
 	m, e := niceStep(lo, hi, target)
 	step := float64(m) * math.Pow(10, float64(e))
-	k0 := int(math.Ceil(lo/step - 1e-9))
-	k1 := int(math.Floor(hi/step + 1e-9))
-	decimals := max(0, -e)
+	k0 := math.Ceil(lo/step - 1e-9)
+	k1 := math.Floor(hi/step + 1e-9)
+	if !(k1-k0 >= 1 && k1-k0 <= float64(4*target+4)) || math.Abs(k0) > 1<<50 || math.Abs(k1) > 1<<50 {
+		return ends
+	}
 	var ticks []tick
-	for k := k0; k <= k1; k++ {
+	for k := int(k0); k <= int(k1); k++ {
 		v := decimal(k, m, e)
-		ticks = append(ticks, tick{V: v, Label: formatTick(v, decimals)})
+		ticks = append(ticks, tick{V: v, Label: formatTick(v, e)})
 	}
 	return ticks
 }
 
-// formatTick writes v with the given number of decimals, switching to
-// exponent notation for very large or very small numbers and writing the
-// minus sign as U+2212, as typeset figures do.
-func formatTick(v float64, decimals int) string {
+// formatTick writes v, a multiple of 10^e, with the digits down to the
+// place of 10^e: as a plain decimal (max(0, −e) decimals), or in exponent
+// notation when |v| ≥ 10⁶ or |v| < 10⁻⁴. The minus sign is U+2212, as
+// typeset figures have it, and −0 is written 0.
+func formatTick(v float64, e int) string {
+	a := math.Abs(v)
+	if a < 0.5*math.Pow(10, float64(e)) {
+		a = 0 // a rounding residue of 0
+	}
 	var s string
-	if a := math.Abs(v); a >= 1e6 || decimals > 6 {
-		s = strconv.FormatFloat(v, 'g', 3, 64)
-	} else {
-		s = strconv.FormatFloat(v, 'f', decimals, 64)
+	switch {
+	case a == 0 && e < -6:
+		s = "0"
+	case a != 0 && (a >= 1e6 || a < 1e-4):
+		s = strconv.FormatFloat(v, 'e', max(int(math.Floor(math.Log10(a)))-e, 0), 64)
+	default:
+		s = strconv.FormatFloat(v, 'f', max(0, -e), 64)
 	}
 	if strings.TrimLeft(s, "-0.") == "" {
 		return strings.TrimPrefix(s, "-") // no "-0.0"
 	}
-	return strings.Replace(s, "-", "−", 1)
+	return strings.ReplaceAll(s, "-", "−")
+}
+
+// formatShort writes v with up to 4 significant digits and a typographic
+// minus sign.
+func formatShort(v float64) string {
+	return strings.Replace(strconv.FormatFloat(v, 'g', 4, 64), "-", "−", 1)
 }
 
 var superscripts = map[rune]rune{
@@ -111,7 +133,7 @@ func logTicks(lo, hi float64) []tick {
 	plain := e0 >= -3 && e1 <= 4
 	label := func(m, e int) string {
 		if plain || m != 1 {
-			return formatTick(decimal(1, m, e), max(0, -e))
+			return formatTick(decimal(1, m, e), e)
 		}
 		return powerOfTen(e)
 	}
@@ -146,7 +168,7 @@ func logTicks(lo, hi float64) []tick {
 		for e := e0; e <= e1; e++ {
 			for _, m := range ms {
 				if v := decimal(1, m, e); inside(v) {
-					ticks = append(ticks, tick{V: v, Label: formatTick(v, max(0, -e))})
+					ticks = append(ticks, tick{V: v, Label: formatTick(v, e)})
 				}
 			}
 		}

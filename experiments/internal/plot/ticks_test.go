@@ -34,6 +34,7 @@ func TestLinearTicks(t *testing.T) {
 		{0.0312, 0.0388, 5, "0.032 0.034 0.036 0.038"},
 		{0.7, 0.71, 3, "0.700 0.705 0.710"},
 		{-3e6, 3e6, 5, "−2e+06 0 2e+06"},
+		{1e6, 3e6, 5, "1.0e+06 1.5e+06 2.0e+06 2.5e+06 3.0e+06"},
 		{1000, 6000, 6, "1000 2000 3000 4000 5000 6000"},
 		{-5, -1, 5, "−5 −4 −3 −2 −1"},
 	}
@@ -106,20 +107,25 @@ func TestLogTicks(t *testing.T) {
 
 func TestFormatTick(t *testing.T) {
 	tests := []struct {
-		v        float64
-		decimals int
-		want     string
+		v    float64
+		e    int // the ticks are multiples of 10^e
+		want string
 	}{
 		{0, 0, "0"},
-		{math.Copysign(0, -1), 1, "0.0"},
-		{-1e-17, 2, "0.00"},
-		{-2.5, 1, "−2.5"},
-		{1234567, 0, "1.23e+06"},
-		{0.3, 1, "0.3"},
+		{math.Copysign(0, -1), -1, "0.0"},
+		{-1e-17, -2, "0.00"},
+		{-2.5, -1, "−2.5"},
+		{0.3, -1, "0.3"},
+		{1500, 2, "1500"},
+		{1500000, 5, "1.5e+06"},
+		{1234567, 0, "1.234567e+06"},
+		{-0.69999998, -8, "−0.69999998"},
+		{2e-8, -8, "2e−08"},
+		{0, -8, "0"},
 	}
 	for _, tt := range tests {
-		if got := formatTick(tt.v, tt.decimals); got != tt.want {
-			t.Errorf("formatTick(%g, %d) = %q, want %q", tt.v, tt.decimals, got, tt.want)
+		if got := formatTick(tt.v, tt.e); got != tt.want {
+			t.Errorf("formatTick(%g, %d) = %q, want %q", tt.v, tt.e, got, tt.want)
 		}
 	}
 }
