@@ -1,23 +1,67 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+	"runtime"
+)
 
 // Gemm computes c = alpha·op(a)·op(b) + beta·c, where op(x) is x or its
 // transpose xᵀ as transA and transB say, for 2-D tensors. The transpose is
 // never built: op reads a and b in the other order.
 //
 // op(a) must be m×k, op(b) k×n and c m×n; otherwise Gemm panics with both
-// shapes. When beta is 0, c is overwritten without being read, so NaNs in c
-// do not propagate (as in BLAS).
+// shapes. c must not share storage with a or b.
+//
+// Special cases, as in BLAS:
+//
+//	beta == 0:            c is overwritten without being read, so NaNs in c do not propagate
+//	alpha == 0 or k == 0: a and b are not read; c = beta·c
+//
+// Every element of c is the same float64, bit for bit, as the plain loop
+// (gemmRef, with each product rounded before it is added, never fused):
+//
+//	s := 0.0
+//	for p := 0; p < k; p++ {
+//		s += op(a)[i][p] · op(b)[p][j]
+//	}
+//	c[i][j] = alpha·s + beta·c[i][j]
+//
+// whatever the sizes, the machine's SIMD support and GOMAXPROCS: the fast
+// path changes the order in which elements are visited, never the order of
+// the additions that make one element. Large products are cache-blocked,
+// packed, run through a register-tiled micro-kernel and split over at most
+// GOMAXPROCS goroutines of a pool that lives as long as the program; see
+// docs/matmul.md. Gemm into an existing c does not allocate.
 func Gemm(transA, transB bool, alpha float64, a, b *Tensor, beta float64, c *Tensor) {
 	m, n, k := gemmShapes(transA, transB, a, b, c)
-	gemmRef(transA, transB, m, n, k, alpha, a.Data, b.Data, beta, c.Data)
+	gemm(transA, transB, m, n, k, alpha, a.Data, b.Data, beta, c.Data, runtime.GOMAXPROCS(0))
 }
 
-// MatMul returns the new matrix a·b.
+// gemm is Gemm on the tensors' data, with at most procs goroutines. It
+// chooses the path: the plain loop for tiny products, the blocked product on
+// the calling goroutine for small ones, and in parallel for the others.
+func gemm(transA, transB bool, m, n, k int, alpha float64, a, b []float64, beta float64, c []float64, procs int) {
+	switch {
+	case m == 0 || n == 0:
+	case alpha == 0 || k == 0:
+		scaleInPlace(c[:m*n], beta)
+	case m*n*k <= gemmDirectMax:
+		gemmRef(transA, transB, m, n, k, alpha, a, b, beta, c)
+	case m*n*k < gemmParallelMin:
+		gemmBlocked(transA, transB, m, n, k, alpha, a, b, beta, c, 1)
+	default:
+		gemmBlocked(transA, transB, m, n, k, alpha, a, b, beta, c, procs)
+	}
+}
+
+// MatMul returns the new m×n matrix a·b of the m×k matrix a and the k×n
+// matrix b. It panics if the shapes do not fit.
 func MatMul(a, b *Tensor) *Tensor {
 	a.must2D("MatMul")
 	b.must2D("MatMul")
+	if a.Shape[1] != b.Shape[0] {
+		panic(fmt.Sprintf("tensor.MatMul: shape mismatch %v and %v", a.Shape, b.Shape))
+	}
 	c := New(a.Shape[0], b.Shape[1])
 	Gemm(false, false, 1, a, b, 0, c)
 	return c
@@ -43,10 +87,32 @@ func gemmShapes(transA, transB bool, a, b, c *Tensor) (m, n, k int) {
 	return m, n, k
 }
 
+// scaleInPlace sets c = beta·c, and c = 0 without reading c when beta is 0.
+func scaleInPlace(c []float64, beta float64) {
+	switch beta {
+	case 0:
+		clear(c)
+	case 1:
+	default:
+		for i := range c {
+			c[i] *= beta
+		}
+	}
+}
+
 // gemmRef is the plain triple loop that defines Gemm: for each element of c,
 // the products are summed in increasing p, then scaled and added to beta·c.
-// The fast kernels are tested against it.
+// The conversions float64(x*y) round each product before it is added: they
+// forbid the compiler to fuse x*y + s into one FMA instruction (which it may
+// do when built with GOAMD64=v3), so that the result is the same on every
+// build and equals the SIMD kernel's, which multiplies and adds separately.
+//
+// It is also Gemm's direct path for products too small to gain from packing.
 func gemmRef(transA, transB bool, m, n, k int, alpha float64, a, b []float64, beta float64, c []float64) {
+	if alpha == 0 || k == 0 {
+		scaleInPlace(c[:m*n], beta)
+		return
+	}
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
 			s := 0.0
@@ -62,12 +128,12 @@ func gemmRef(transA, transB bool, m, n, k int, alpha float64, a, b []float64, be
 				} else {
 					y = b[p*n+j]
 				}
-				s += x * y
+				s += float64(x * y)
 			}
 			if beta == 0 {
 				c[i*n+j] = alpha * s
 			} else {
-				c[i*n+j] = alpha*s + beta*c[i*n+j]
+				c[i*n+j] = float64(alpha*s) + float64(beta*c[i*n+j])
 			}
 		}
 	}

@@ -1,0 +1,34 @@
+//go:build !purego
+
+package tensor
+
+// useAVX says whether microKernel runs the AVX kernel of gemm_amd64.s. AVX
+// needs both the CPU (CPUID) and the operating system, which must save the
+// 256-bit registers on a context switch (XGETBV). Tests switch it off to run
+// the portable kernel.
+var useAVX = cpuHasAVX()
+
+func cpuHasAVX() bool {
+	const (
+		osxsave = 1 << 27 // CPUID.1:ECX: the OS uses XSAVE, XGETBV works
+		avx     = 1 << 28 // CPUID.1:ECX
+		xmmYmm  = 1<<1 | 1<<2
+	)
+	_, _, ecx, _ := cpuid(1, 0)
+	if ecx&osxsave == 0 || ecx&avx == 0 {
+		return false
+	}
+	eax, _ := xgetbv()
+	return eax&xmmYmm == xmmYmm
+}
+
+// Implemented in gemm_amd64.s.
+
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+func xgetbv() (eax, edx uint32)
+
+// microKernelAVX is microKernel for k ≥ 1 with a pointing to 4k values and
+// b to 8k values.
+//
+//go:noescape
+func microKernelAVX(k int, a, b *float64, t *[gemmMR * gemmNR]float64)

@@ -1,0 +1,346 @@
+package tensor
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// The blocked Gemm, in the loop order of GotoBLAS and BLIS. docs/matmul.md
+// explains it for a student; in short:
+//
+//	for each tile of c (a task, run by one worker)   tm×tn, tn ≤ gemmNC
+//	    for p0 := 0; p0 < k; p0 += gemmKC            in this order: it fixes the sums
+//	        pack op(b)[p0:p0+kc, tile cols] → bp    NR-column micro-panels
+//	        for each block of gemmMC rows of the tile
+//	            pack op(a)[rows, p0:p0+kc] → ap     MR-row micro-panels, stays in L2
+//	            for each micro-panel of bp           stays in L1
+//	                for each micro-panel of ap       streams from L2
+//	                    micro-kernel: an MR×NR tile of sums over kc terms, in registers
+//
+// Between two blocks of k, the partial sums of a register tile wait in the
+// worker's acc buffer, unscaled, so that each element of c is one sum in
+// increasing p, exactly as in gemmRef; alpha and beta are applied once,
+// after the last block.
+const (
+	gemmMR = 4 // rows of the register tile (micro-kernel)
+	gemmNR = 8 // columns of the register tile: two 4-wide AVX registers
+
+	// gemmKC is the depth of a block of k. A micro-panel of b (KC×NR) is
+	// 256·8·8 B = 16 KiB and one of a (MR×KC) 8 KiB: together they sit in
+	// the 32 KiB L1 data cache while the micro-kernel runs.
+	gemmKC = 256
+	// gemmMC is the number of rows of a packed block of a: MC×KC is
+	// 128·256·8 B = 256 KiB, half of a 512 KiB L2 cache. It is read from L2
+	// once for each micro-panel of b.
+	gemmMC = 128
+	// gemmNC is the most columns of a tile: the packed block of b, KC×NC, is
+	// 256·128·8 B = 256 KiB. Each of its micro-panels is brought to L1 once
+	// per block of a and reused there MC/MR = 32 times.
+	gemmNC = 128
+	// gemmTileMaxRows is the most rows of a tile. A tile re-packs its block
+	// of b only once per block of k, so tall tiles pack less; the bound keeps
+	// the acc buffer (tile rows × NC values) at 512 KiB.
+	gemmTileMaxRows = 4 * gemmMC
+
+	// gemmDirectMax is the largest m·n·k that Gemm multiplies with the
+	// plain loop, without packing: below it, packing costs more than the
+	// micro-kernel saves (measured in BenchmarkGemmSmall).
+	gemmDirectMax = 128
+	// gemmParallelMin is the smallest m·n·k worth splitting over several
+	// goroutines: below it, waking a worker costs more than the half of the
+	// work it takes over (measured in BenchmarkGemm).
+	gemmParallelMin = 64 * 64 * 64
+)
+
+// gemmJob is one blocked product. Its tiles of c are the tasks: any worker
+// may take any tile, and each tile is computed by a single worker from
+// start to end, so the order of the sums does not depend on who runs it.
+type gemmJob struct {
+	gemmProblem
+
+	tm, tn int // tile size: multiples of gemmMR and gemmNR, or m and n
+	tilesN int // tiles across n
+	tiles  int // tiles in all
+
+	next atomic.Int64   // next tile to take
+	wg   sync.WaitGroup // pool workers still running
+}
+
+// gemmProblem is what a Gemm call asks: c = alpha·op(a)·op(b) + beta·c with
+// op(a) m×k and op(b) k×n.
+type gemmProblem struct {
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    float64
+	a, b, c        []float64
+}
+
+// gemmWorkspace holds one worker's packing buffers. They only grow, so that
+// the steady state allocates nothing.
+type gemmWorkspace struct {
+	ap, bp, acc []float64
+}
+
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+// gemmBlocked runs the blocked product on at most workers goroutines, the
+// caller included. The result does not depend on workers. It needs m, n,
+// k ≥ 1 and alpha ≠ 0 (gemm handles the other cases).
+func gemmBlocked(transA, transB bool, m, n, k int, alpha float64, a, b []float64, beta float64, c []float64, workers int) {
+	j := getJob()
+	j.gemmProblem = gemmProblem{transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
+		a: a[:m*k], b: b[:k*n], c: c[:m*n]}
+	j.next.Store(0)
+	j.plan(workers)
+	workers = min(workers, j.tiles)
+	if workers > 1 {
+		startWorkers(j, workers-1)
+	}
+	ws := getWorkspace()
+	j.run(ws)
+	putWorkspace(ws)
+	j.wg.Wait()
+	putJob(j)
+}
+
+// plan chooses the tile size. One worker takes the largest tiles, which
+// pack the least. Several workers get about gemmTilesPerWorker tiles each
+// if the tiles can stay at least 32×32, so that a worker slowed down by
+// another program on the machine does not leave the others idle at the end.
+// The tiles change only who computes an element of c, never how.
+func (j *gemmJob) plan(workers int) {
+	const (
+		minTile            = 32
+		gemmTilesPerWorker = 4
+	)
+	j.tm, j.tn = min(j.m, gemmTileMaxRows), min(j.n, gemmNC)
+	for workers > 1 && j.count() < gemmTilesPerWorker*workers {
+		switch {
+		case j.tn >= j.tm && j.tn >= 2*minTile:
+			j.tn = roundUp(ceilDiv(j.tn, 2), gemmNR)
+		case j.tm >= 2*minTile:
+			j.tm = roundUp(ceilDiv(j.tm, 2), gemmMR)
+		case j.tn >= 2*minTile:
+			j.tn = roundUp(ceilDiv(j.tn, 2), gemmNR)
+		default:
+			j.tiles = j.count()
+			return
+		}
+	}
+	j.tiles = j.count()
+}
+
+func (j *gemmJob) count() int {
+	j.tilesN = ceilDiv(j.n, j.tn)
+	return ceilDiv(j.m, j.tm) * j.tilesN
+}
+
+func ceilDiv(x, y int) int { return (x + y - 1) / y }
+func roundUp(x, y int) int { return ceilDiv(x, y) * y }
+
+// run computes tiles until none is left.
+func (j *gemmJob) run(ws *gemmWorkspace) {
+	for {
+		t := int(j.next.Add(1) - 1)
+		if t >= j.tiles {
+			return
+		}
+		i0, j0 := t/j.tilesN*j.tm, t%j.tilesN*j.tn
+		j.tile(ws, i0, min(i0+j.tm, j.m), j0, min(j0+j.tn, j.n))
+	}
+}
+
+// tile computes c[i0:i1, j0:j1].
+func (j *gemmJob) tile(ws *gemmWorkspace, i0, i1, j0, j1 int) {
+	const tileLen = gemmMR * gemmNR
+	panelsN := ceilDiv(j1-j0, gemmNR)
+	kc := min(j.k, gemmKC)
+	ws.ap = grow(ws.ap, roundUp(min(i1-i0, gemmMC), gemmMR)*kc)
+	ws.bp = grow(ws.bp, panelsN*gemmNR*kc)
+	// One register tile of partial sums for each MR×NR tile of c, or a
+	// single one, reused, when k fits in one block.
+	slots := 1
+	if j.k > gemmKC {
+		slots = ceilDiv(i1-i0, gemmMR) * panelsN
+	}
+	ws.acc = grow(ws.acc, slots*tileLen)
+
+	for p0 := 0; p0 < j.k; p0 += gemmKC {
+		p1 := min(p0+gemmKC, j.k)
+		kc := p1 - p0
+		first, last := p0 == 0, p1 == j.k
+		packB(ws.bp, j.b, j.transB, j.n, j.k, p0, p1, j0, j1)
+		for ic := i0; ic < i1; ic += gemmMC {
+			ie := min(ic+gemmMC, i1)
+			packA(ws.ap, j.a, j.transA, j.m, j.k, ic, ie, p0, p1)
+			for jr := range panelsN {
+				bp := ws.bp[jr*gemmNR*kc : (jr+1)*gemmNR*kc]
+				for ir := range ceilDiv(ie-ic, gemmMR) {
+					ap := ws.ap[ir*gemmMR*kc : (ir+1)*gemmMR*kc]
+					slot := 0
+					if slots > 1 {
+						slot = ((ic-i0)/gemmMR+ir)*panelsN + jr
+					}
+					acc := (*[tileLen]float64)(ws.acc[slot*tileLen:])
+					if first {
+						*acc = [tileLen]float64{}
+					}
+					microKernel(kc, ap, bp, acc)
+					if last {
+						r0, c0 := ic+ir*gemmMR, j0+jr*gemmNR
+						storeTile(j.c[r0*j.n+c0:], j.n, min(gemmMR, ie-r0), min(gemmNR, j1-c0), j.alpha, acc, j.beta)
+					}
+				}
+			}
+		}
+	}
+}
+
+// storeTile writes c = alpha·acc + beta·c for the rows×cols corner of a
+// register tile; c starts at the tile's first element and has row stride
+// ldc. With beta == 0 it does not read c.
+func storeTile(c []float64, ldc, rows, cols int, alpha float64, acc *[gemmMR * gemmNR]float64, beta float64) {
+	for r := range rows {
+		cr := c[r*ldc : r*ldc+cols]
+		ar := acc[r*gemmNR : r*gemmNR+cols]
+		if beta == 0 {
+			for x, s := range ar {
+				cr[x] = alpha * s
+			}
+		} else {
+			for x, s := range ar {
+				cr[x] = float64(alpha*s) + float64(beta*cr[x])
+			}
+		}
+	}
+}
+
+// packA copies op(a)[i0:i1, p0:p1] into ap as micro-panels of gemmMR rows:
+// micro-panel r holds rows i0+r·MR … i0+r·MR+MR−1, column by column, so that
+// the micro-kernel reads MR consecutive values for each p:
+//
+//	ap[(r·kc + p)·MR + i] = op(a)[i0 + r·MR + i][p0 + p]
+//
+// Rows past i1 are zeros. a is m×k if !transA, k×m otherwise. Both loops
+// read a along its rows, which is what the caches and the prefetcher like.
+func packA(ap, a []float64, transA bool, m, k, i0, i1, p0, p1 int) {
+	kc, rows := p1-p0, i1-i0
+	panels := ceilDiv(rows, gemmMR)
+	if pad := panels*gemmMR - rows; pad > 0 {
+		// Zero the padding rows of the last micro-panel.
+		last := ap[(panels-1)*gemmMR*kc : panels*gemmMR*kc]
+		for p := range kc {
+			clear(last[p*gemmMR+gemmMR-pad : p*gemmMR+gemmMR])
+		}
+	}
+	if transA {
+		// Row p of a holds column p of op(a): its values i0…i1 go to the
+		// same p of every micro-panel.
+		for p := range kc {
+			src := a[(p0+p)*m+i0 : (p0+p)*m+i1]
+			for r := range panels {
+				d := ap[(r*kc+p)*gemmMR : (r*kc+p+1)*gemmMR]
+				scatter4(d, src[r*gemmMR:])
+			}
+		}
+		return
+	}
+	// Row i of a is row i of op(a): interleave MR rows at a time.
+	for r := range panels {
+		d := ap[r*gemmMR*kc : (r+1)*gemmMR*kc]
+		base := i0 + r*gemmMR
+		if base+gemmMR > i1 {
+			for i := range i1 - base {
+				for p, v := range a[(base+i)*k+p0 : (base+i)*k+p1] {
+					d[p*gemmMR+i] = v
+				}
+			}
+			continue
+		}
+		a0 := a[(base+0)*k+p0 : (base+0)*k+p1]
+		a1 := a[(base+1)*k+p0 : (base+1)*k+p1]
+		a2 := a[(base+2)*k+p0 : (base+2)*k+p1]
+		a3 := a[(base+3)*k+p0 : (base+3)*k+p1]
+		for p := range kc {
+			dp := (*[gemmMR]float64)(d[p*gemmMR:])
+			dp[0], dp[1], dp[2], dp[3] = a0[p], a1[p], a2[p], a3[p]
+		}
+	}
+}
+
+// packB copies op(b)[p0:p1, j0:j1] into bp as micro-panels of gemmNR
+// columns, row by row:
+//
+//	bp[(r·kc + p)·NR + j] = op(b)[p0 + p][j0 + r·NR + j]
+//
+// Columns past j1 are zeros. b is k×n if !transB, n×k otherwise.
+func packB(bp, b []float64, transB bool, n, k, p0, p1, j0, j1 int) {
+	kc, cols := p1-p0, j1-j0
+	panels := ceilDiv(cols, gemmNR)
+	if pad := panels*gemmNR - cols; pad > 0 {
+		last := bp[(panels-1)*gemmNR*kc : panels*gemmNR*kc]
+		for p := range kc {
+			clear(last[p*gemmNR+gemmNR-pad : p*gemmNR+gemmNR])
+		}
+	}
+	if !transB {
+		for p := range kc {
+			src := b[(p0+p)*n+j0 : (p0+p)*n+j1]
+			for r := range panels {
+				d := bp[(r*kc+p)*gemmNR : (r*kc+p+1)*gemmNR]
+				scatter8(d, src[r*gemmNR:])
+			}
+		}
+		return
+	}
+	// Row j of b is column j of op(b): interleave NR rows at a time.
+	for r := range panels {
+		d := bp[r*gemmNR*kc : (r+1)*gemmNR*kc]
+		base := j0 + r*gemmNR
+		if base+gemmNR > j1 {
+			for j := range j1 - base {
+				for p, v := range b[(base+j)*k+p0 : (base+j)*k+p1] {
+					d[p*gemmNR+j] = v
+				}
+			}
+			continue
+		}
+		var rows [gemmNR][]float64
+		for j := range rows {
+			rows[j] = b[(base+j)*k+p0 : (base+j)*k+p1]
+		}
+		for p := range kc {
+			dp := (*[gemmNR]float64)(d[p*gemmNR:])
+			for j := range dp {
+				dp[j] = rows[j][p]
+			}
+		}
+	}
+}
+
+// scatter4 copies min(4, len(src)) values to d. For four values it is a
+// few moves; the built-in copy would call memmove.
+func scatter4(d, src []float64) {
+	if len(src) >= 4 {
+		d, src := (*[4]float64)(d), (*[4]float64)(src)
+		d[0], d[1], d[2], d[3] = src[0], src[1], src[2], src[3]
+		return
+	}
+	copy(d, src)
+}
+
+// scatter8 copies min(8, len(src)) values to d.
+func scatter8(d, src []float64) {
+	if len(src) >= 8 {
+		d, src := (*[8]float64)(d), (*[8]float64)(src)
+		d[0], d[1], d[2], d[3] = src[0], src[1], src[2], src[3]
+		d[4], d[5], d[6], d[7] = src[4], src[5], src[6], src[7]
+		return
+	}
+	copy(d, src)
+}

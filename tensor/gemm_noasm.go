@@ -1,0 +1,10 @@
+//go:build !amd64 || purego
+
+package tensor
+
+// useAVX is false where there is no assembly kernel; the tests may not set it.
+var useAVX = false
+
+func microKernelAVX(k int, a, b *float64, t *[gemmMR * gemmNR]float64) {
+	panic("tensor: no AVX kernel in this build")
+}
