@@ -77,7 +77,9 @@ func layoutAxes(fig rect, title string, xa, ya axis, rightSpace, bottomSpace flo
 	if xa.label != "" {
 		bottom -= labelGap + labelSize
 	}
-	a.plot.Y, a.plot.H = top, bottom-top
+	// A figure too small for its labels still gets a (tiny) plot area:
+	// negative sizes would make the SVG invalid.
+	a.plot.Y, a.plot.H = top, max(bottom-top, 10)
 	a.yt = axisTicks(ya, a.plot.H/50)
 	labelW := 0.0
 	for _, t := range a.yt {
@@ -90,8 +92,18 @@ func layoutAxes(fig rect, title string, xa, ya axis, rightSpace, bottomSpace flo
 	right := fig.X + fig.W - pad - rightSpace
 	// Leave room for half of the last x tick label.
 	right -= 8
-	a.plot.X, a.plot.W = left, right-left
-	a.xt = axisTicks(xa, a.plot.W/75)
+	a.plot.X, a.plot.W = left, max(right-left, 10)
+	// Fewer x ticks while their labels would crowd each other.
+	for target := a.plot.W / 75; ; target-- {
+		a.xt = axisTicks(xa, target)
+		widest := 0.0
+		for _, t := range a.xt {
+			widest = max(widest, textWidth(t.Label, tickSize))
+		}
+		if float64(len(a.xt))*(widest+12) <= a.plot.W || target <= 2 || xa.log {
+			break
+		}
+	}
 	a.x = scale{lo: xa.lo, hi: xa.hi, log: xa.log, p0: a.plot.X, p1: a.plot.X + a.plot.W}
 	a.y = scale{lo: ya.lo, hi: ya.hi, log: ya.log, p0: a.plot.Y + a.plot.H, p1: a.plot.Y}
 	return a
@@ -101,7 +113,7 @@ func axisTicks(a axis, target float64) []tick {
 	if a.log {
 		return logTicks(a.lo, a.hi)
 	}
-	return linearTicks(a.lo, a.hi, int(min(max(math.Round(target), 3), 10)))
+	return linearTicks(a.lo, a.hi, int(min(max(math.Round(target), 2), 10)))
 }
 
 func (a *axes) toPx(p point) point { return point{a.x.px(p.X), a.y.px(p.Y)} }

@@ -212,8 +212,8 @@ func (h *Heatmap) draw(c *canvas, x, y float64) error {
 					continue
 				}
 				s := h.format(v)
-				size := min(tickSize, cell*0.42, (cell-4)/max(textWidth(s, 1), 0.01))
-				if size < 6 {
+				fontSize := min(tickSize, cell*0.42, (cell-4)/max(textWidth(s, 1), 0.01))
+				if fontSize < 6 {
 					continue // does not fit
 				}
 				fill := textColour
@@ -223,7 +223,7 @@ func (h *Heatmap) draw(c *canvas, x, y float64) error {
 				case v == 0:
 					fill = "#AAAAAA" // zeros recede, so that the few errors of a confusion matrix stand out
 				}
-				c.text(x0+(float64(j)+0.5)*cell, y0+(float64(i)+0.5)*cell+size*tickTextDy, size, anchorMiddle, s,
+				c.text(x0+(float64(j)+0.5)*cell, y0+(float64(i)+0.5)*cell+fontSize*tickTextDy, fontSize, anchorMiddle, s,
 					`fill="`+fill+`"`)
 			}
 		}

@@ -2,7 +2,6 @@ package plot
 
 import (
 	"math"
-	"strconv"
 	"strings"
 )
 
@@ -242,9 +241,6 @@ func markerAttrs(colour string, m Marker) string {
 	}
 	return `fill="` + colour + `" fill-opacity="0.85" stroke="` + dark + `" stroke-width="0.7"`
 }
-
-// itoa is strconv.Itoa, short for building labels.
-func itoa(i int) string { return strconv.Itoa(i) }
 
 // markersPath returns the path data of one marker at each point.
 func markersPath(m Marker, pts []point) string {

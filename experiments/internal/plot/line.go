@@ -28,7 +28,10 @@ type Series struct {
 	Name   string
 	X, Y   []float64
 	Colour string // "#RRGGBB"; Add sets the next colour of the Palette
-	Dashed bool   // draw dashed, for instance for a reference curve
+	// Dashed draws the line dashed. To overlay a reference curve (PyTorch's
+	// losses over nndiy's), add it last, dashed and in another colour such
+	// as black: where the two coincide, both still show.
+	Dashed bool
 	Marker Marker // draw a marker at each point (NoMarker by default)
 }
 

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -31,10 +32,12 @@ func lossCurves() *LineChart {
 		c = append(c, 1.0*math.Exp(-x/60)+0.2)
 	}
 	l.Add("nndiy", xs, a)
+	l.Add("linear model", xs, c)
+	// The reference is drawn last, dashed and dark, so that where the
+	// curves coincide both show.
 	p := l.Add("PyTorch", xs, b)
 	p.Dashed = true
-	p.Colour = l.Series[0].Colour
-	l.Add("linear model", xs, c)
+	p.Colour = "#000000"
 	return l
 }
 
@@ -112,7 +115,7 @@ func threeClasses() *Scatter {
 			xs = append(xs, float64(c)*1.5+0.5*rng.NormFloat64())
 			ys = append(ys, float64(c%2)*1.2+0.5*rng.NormFloat64())
 		}
-		s.Add("class "+itoa(c), xs, ys)
+		s.Add("class "+strconv.Itoa(c), xs, ys)
 	}
 	return s
 }
@@ -208,7 +211,7 @@ func digitGrid() *ImageGrid {
 		if k == 5 {
 			pred = 3
 		}
-		im := g.Add(pix, 16, 16, "pred "+itoa(pred)+"\ntrue "+itoa(k))
+		im := g.Add(pix, 16, 16, "pred "+strconv.Itoa(pred)+"\ntrue "+strconv.Itoa(k))
 		im.Mistake = pred != k
 	}
 	return g

@@ -71,7 +71,7 @@ func (c *canvas) line(x1, y1, x2, y2 float64, attrs string) {
 	c.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s" %s/>`+"\n", num(x1), num(y1), num(x2), num(y2), attrs)
 }
 
-// polyline draws the points xs[i], ys[i] as one open path.
+// polyline draws pts as one open line.
 func (c *canvas) polyline(pts []point, attrs string) {
 	if len(pts) == 0 {
 		return

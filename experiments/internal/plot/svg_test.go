@@ -377,3 +377,26 @@ func TestHugeValues(t *testing.T) {
 	s.XMin, s.XMax, s.YMin, s.YMax = 0, 1, 0, 1
 	checkSVG(t, s)
 }
+
+// TestNarrowChart checks that a chart too narrow for its x labels thins
+// them out instead of overlapping them, and that a tiny figure still
+// makes a valid document.
+func TestNarrowChart(t *testing.T) {
+	l := NewLineChart("narrow", "x", "y")
+	l.Add("a", []float64{1e6, 3e6}, []float64{0, 1})
+	l.Width = 220
+	doc := checkSVG(t, l)
+	var xLabels []string
+	for _, s := range doc.texts {
+		if strings.Contains(s, "e+06") {
+			xLabels = append(xLabels, s)
+		}
+	}
+	if len(xLabels) < 2 || len(xLabels) > 3 {
+		t.Errorf("x labels %q, want 2 or 3 in 220 px", xLabels)
+	}
+	l.Width, l.Height = 30, 20
+	if strings.Contains(checkSVG(t, l).raw, `width="-`) {
+		t.Error("negative width in a tiny figure")
+	}
+}
