@@ -44,7 +44,8 @@ type DecisionBoundary struct {
 }
 
 // NewDecisionBoundary returns a decision-boundary plot of score with the
-// boundary at level. Add the points with Add or AddByLabel.
+// boundary at level, its axes labelled x₁ and x₂. Add the points with Add
+// or AddByLabel.
 func NewDecisionBoundary(title string, score func(xy, out []float64), level float64) *DecisionBoundary {
 	return &DecisionBoundary{Scatter: Scatter{Title: title, XLabel: "x₁", YLabel: "x₂"}, Score: score, Level: level}
 }
