@@ -32,13 +32,14 @@
 //
 // # Choices beyond the paper
 //
-// The paper exaggerates by 4 for 50 steps, with learning rate 100. Embed
-// follows the later reference implementations instead (van der Maaten's
-// Barnes-Hut paper of 2014, bhtsne, scikit-learn, openTSNE): α = 12 for 250
-// steps, which separates many clusters (here the ten digits) more cleanly
-// before they settle; and the learning rate η = max(n/α/4, 50) of
-// scikit-learn's "auto" (Belkina et al. 2019), that is 50 for the 2007 USPS
-// test points. Options can set the paper's values. The initial noise has
+// The paper exaggerates by 4 for 50 steps, with learning rate 100 (and
+// momentum 0.5 for 250 steps). Embed follows the later reference
+// implementations instead, so that its maps can be compared with theirs:
+// α = 12 for 250 steps, as in van der Maaten's Barnes-Hut paper of 2014, his
+// bhtsne and scikit-learn, which keeps the two phases of exaggeration and
+// momentum aligned; and the learning rate η = max(n/α/4, 50) of
+// scikit-learn's "auto" (after Belkina et al. 2019), that is 50 for the 2007
+// USPS test points. Options can set the paper's values. The initial noise has
 // standard deviation 1e-4 as in scikit-learn (the paper's N(0, 10⁻⁴·I)
 // means a standard deviation of 1e-2). The run has a fixed number of steps,
 // without the early stopping of scikit-learn.

@@ -56,9 +56,10 @@ const (
 )
 
 // AutoLearningRate returns the learning rate used when Options.LearningRate
-// is 0: max(n / α / 4, 50) for n points and early exaggeration α
-// (Belkina et al. 2019 propose n/α for a gradient without the factor 4;
-// scikit-learn's "auto" divides by 4 because its gradient has it, as here).
+// is 0: max(n / α / 4, 50) for n points and early exaggeration α. Belkina
+// et al. (2019) propose n/α for a gradient without the factor 4;
+// scikit-learn's "auto" divides by 4 because its gradient, like this one,
+// keeps it.
 func AutoLearningRate(n int, alpha float64) float64 {
 	return max(float64(n)/alpha/4, 50)
 }
