@@ -31,7 +31,13 @@
 // Axes span the data (plus a small margin) unless a range is fixed, with
 // ticks at 1, 2 or 5 times a power of ten, or at powers of ten on a log
 // axis. The legend goes in the corner of the plot where it hides the
-// least data, or outside on the right.
+// least data or, when every corner would hide some, to the right of a
+// line chart or below a scatter plot.
+//
+// To look at every kind of figure, write the test samples to a directory
+// and open them in a browser (or convert them with rsvg-convert):
+//
+//	PLOT_SAMPLES=/tmp/plots go test ./experiments/internal/plot -run TestSamples
 //
 // # Errors
 //
