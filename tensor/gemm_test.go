@@ -119,10 +119,10 @@ func TestGemmMatchesReference(t *testing.T) {
 		{5, 0, 3, all},
 		{5, 3, 0, all},
 		{0, 0, 0, all},
-		// Several tiles, several blocks of a in a tile (m > gemmMC), a
-		// last block of k of depth 8, partial register tiles on both
-		// edges, and enough work for the parallel path.
-		{gemmMC + 1, 2*gemmNC + 4, 2*gemmKC + 8, one},
+		// Two tiles even with one worker (n > gemmNC), two blocks of a in
+		// a tile (m > gemmMC), a last block of k of depth 8, partial
+		// register tiles on both edges.
+		{gemmMC + 1, gemmNC + 4, 2*gemmKC + 8, one},
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	impls := gemmImpls()

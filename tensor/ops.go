@@ -200,20 +200,29 @@ func maxOf(x []float64) float64 {
 }
 
 // RowArgmax sets dst[i] to the index of the largest element of row i of a
-// (the first one on ties) and returns dst; a nil dst is allocated. This is
-// the predicted class of a classifier's output.
+// and returns dst; a nil dst is allocated. This is the predicted class of a
+// classifier's output. As torch.argmax, it returns the first index of the
+// maximum, and a NaN counts as larger than any number (the first NaN wins).
+// It panics if a has rows but no columns.
 func RowArgmax(dst []int, a *Tensor) []int {
 	a.must2D("RowArgmax")
-	m := a.Shape[0]
+	m, n := a.Shape[0], a.Shape[1]
 	if dst == nil {
 		dst = make([]int, m)
 	}
 	if len(dst) != m {
 		panic(fmt.Sprintf("tensor.RowArgmax: destination length %d for shape %v", len(dst), a.Shape))
 	}
+	if m > 0 && n == 0 {
+		panic(fmt.Sprintf("tensor.RowArgmax: empty rows in shape %v", a.Shape))
+	}
 	for i := 0; i < m; i++ {
 		row, best := a.Row(i), 0
 		for j, v := range row {
+			if math.IsNaN(v) {
+				best = j
+				break
+			}
 			if v > row[best] {
 				best = j
 			}
