@@ -3,7 +3,7 @@ package linear
 import (
 	"fmt"
 	"math"
-	"path/filepath"
+	"math/rand/v2"
 	"strings"
 
 	"github.com/nndiy/nndiy/data"
@@ -37,6 +37,9 @@ type Result struct {
 	Classifiers []Classifier
 	// Figures are the paths of the SVG files written.
 	Figures []string
+
+	classifierTable *cli.Table
+	figures         planar.Figures
 }
 
 // A Classifier is the linear classifier trained on one data set.
@@ -56,13 +59,14 @@ func Run(cfg *cli.Config) (*Result, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
-	r := &Result{}
+	r := &Result{figures: planar.Figures{Config: cfg}}
 	if err := r.regression(cfg); err != nil {
 		return nil, err
 	}
 	if err := r.classifiers(cfg); err != nil {
 		return nil, err
 	}
+	r.Figures = r.figures.Paths
 	if err := r.print(cfg); err != nil {
 		return nil, err
 	}
@@ -109,7 +113,7 @@ func (r *Result) regression(cfg *cli.Config) error {
 	loss := plot.NewLineChart("Linear regression: training loss", "step", "MSE on the batch")
 	loss.LogY = true
 	loss.AddY("training batch", r.RegressionLoss)
-	if err := r.save(cfg, "regression_loss.svg", loss); err != nil {
+	if err := r.figures.Save("regression_loss.svg", loss); err != nil {
 		return err
 	}
 
@@ -120,7 +124,7 @@ func (r *Result) regression(cfg *cli.Config) error {
 	fit.Add(fmt.Sprintf("learned y = %.3f·x + %.3f", r.Slope, r.Intercept), []float64{lo, hi}, line(r.Slope, r.Intercept))
 	fit.Add(fmt.Sprintf("true y = %g·x + %g", opts.A, opts.B), []float64{lo, hi}, line(opts.A, opts.B)).Dashed = true
 	fit.Legend = plot.LegendTopLeft
-	return r.save(cfg, "regression_fit.svg", fit)
+	return r.figures.Save("regression_fit.svg", fit)
 }
 
 // pointsOnly returns v with a NaN after each value: a LineChart series of
@@ -145,41 +149,25 @@ func (r *Result) classifiers(cfg *cli.Config) error {
 	if err != nil {
 		return err
 	}
-	lossChart := plot.NewLineChart("Linear classifier: training loss", "epoch", "mean MSE")
-	var panels []*plot.DecisionBoundary
-	for _, p := range problems {
-		lin := layers.NewLinear(2, 1, planar.RNG(cfg.Seed, planar.StreamInit, p.Kind))
-		t := planar.Training{
-			Net: lin, Loss: losses.NewMSE(), LR: cfg.LR, Epochs: epochs(cfg), Batch: cfg.Batch,
-			RNG:      planar.RNG(cfg.Seed, planar.StreamBatches, p.Kind),
-			Progress: cli.NewProgress(cfg.Stderr, p.Title, epochs(cfg)),
-		}
-		c := Classifier{Problem: p.Title, Loss: t.Run(p.X, p.Y).Epoch}
-		c.TrainAccuracy = planar.Accuracy(lin, p.X, p.Y, 0)
-		c.TestAccuracy = planar.Accuracy(lin, p.TestX, p.TestY, 0)
-		r.Classifiers = append(r.Classifiers, c)
-		lossChart.AddY(p.Title, c.Loss)
-		d := planar.Boundary(lin, p, 0, resolution)
-		d.Title = fmt.Sprintf("%s: test accuracy %.1f%%", p.Title, 100*c.TestAccuracy)
-		panels = append(panels, d)
+	t := planar.Trainer{
+		Build: func(rng *rand.Rand) layers.Module { return layers.NewLinear(2, 1, rng) },
+		Loss:  losses.NewMSE(), Level: 0,
+		LR: cfg.LR, Epochs: epochs(cfg), Batch: cfg.Batch, Seed: cfg.Seed,
+		Progress: cfg.Stderr,
 	}
-	if err := r.save(cfg, "classifier_loss.svg", lossChart); err != nil {
+	models := t.FitAll(problems)
+	for _, m := range models {
+		r.Classifiers = append(r.Classifiers, Classifier{
+			Problem: m.Problem.Title, Loss: m.Curve.Epoch,
+			TrainAccuracy: m.TrainAccuracy, TestAccuracy: m.TestAccuracy,
+		})
+	}
+	r.classifierTable = planar.AccuracyTable(models)
+	if err := r.figures.Save("classifier_loss.svg", planar.LossChart("Linear classifier: training loss", "mean MSE", models)); err != nil {
 		return err
 	}
-	grid := planar.BoundaryGrid("Linear classifier (sign of x·w + b) on the test points", 0, panels)
-	return r.save(cfg, "classifier_boundaries.svg", grid)
-}
-
-func (r *Result) save(cfg *cli.Config, name string, f plot.Figure) error {
-	path, err := cfg.Path(name)
-	if err != nil {
-		return err
-	}
-	if err := plot.SaveSVG(path, f); err != nil {
-		return err
-	}
-	r.Figures = append(r.Figures, path)
-	return nil
+	grid := planar.Boundaries("Linear classifier (sign of x·w + b) on the test points", 0, models, 0, resolution)
+	return r.figures.Save("classifier_boundaries.svg", grid)
 }
 
 // Tables returns the regression's and the classifiers' summary tables.
@@ -187,14 +175,8 @@ func (r *Result) Tables() (regression, classifiers *cli.Table) {
 	regression = &cli.Table{Header: []string{"", "slope", "intercept", "test MSE"}}
 	regression.Add("true", r.TrueSlope, r.TrueIntercept, "")
 	regression.Add("learned", fmt.Sprintf("%.4f", r.Slope), fmt.Sprintf("%.4f", r.Intercept), r.TestMSE)
-	classifiers = &cli.Table{Header: []string{"data set", "final training loss", "training accuracy", "test accuracy"}}
-	for _, c := range r.Classifiers {
-		classifiers.Add(c.Problem, c.Loss[len(c.Loss)-1], percent(c.TrainAccuracy), percent(c.TestAccuracy))
-	}
-	return regression, classifiers
+	return regression, r.classifierTable
 }
-
-func percent(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) }
 
 func (r *Result) print(cfg *cli.Config) error {
 	reg, cls := r.Tables()
@@ -220,9 +202,6 @@ func (r *Result) Markdown() string {
 	sb.WriteString("\nLinear classifier (MSE on labels ±1):\n\n")
 	cls.Write(&sb)
 	sb.WriteString("\n")
-	for _, f := range r.Figures {
-		name := filepath.Base(f)
-		fmt.Fprintf(&sb, "![%s](figures/linear/%s)\n", strings.TrimSuffix(name, ".svg"), name)
-	}
+	sb.WriteString(r.figures.Markdown("linear"))
 	return sb.String()
 }
