@@ -395,3 +395,46 @@ func FuzzScaledPixel(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkReadUSPS parses 1000 synthetic images in each format, without
+// compression.
+func BenchmarkReadUSPS(b *testing.B) {
+	s := synthImages(1000)
+	for _, bf := range []struct {
+		name   string
+		format uspsFormat
+		input  string
+	}{
+		{"course", courseFormat, s.course()},
+		{"ESL", eslFormat, s.esl(true)},
+		{"LIBSVM", libsvmFormat, s.libsvm()},
+	} {
+		b.Run(bf.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bf.input)))
+			for b.Loop() {
+				if _, err := readUSPS(strings.NewReader(bf.input), "f", bf.format); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkScaledPixel compares the exact fast path with the plain one.
+func BenchmarkScaledPixel(b *testing.B) {
+	values := [][]byte{[]byte("-0.9480"), []byte("0.052"), []byte("-1.0000"), []byte("0.734000")}
+	b.Run("fast", func(b *testing.B) {
+		for b.Loop() {
+			for _, v := range values {
+				scaledPixel(v, -1, 1)
+			}
+		}
+	})
+	b.Run("ParseFloat", func(b *testing.B) {
+		for b.Loop() {
+			for _, v := range values {
+				scaledPixelRef(v, -1, 1)
+			}
+		}
+	})
+}
