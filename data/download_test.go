@@ -16,8 +16,12 @@ import (
 	"time"
 )
 
-// stallTimeout is the download timeout of the tests whose server stalls.
-const stallTimeout = 100 * time.Millisecond
+// stallTimeout is the download timeout of the tests whose server stalls;
+// steadyTimeout that of the test whose server is slow.
+const (
+	stallTimeout  = 100 * time.Millisecond
+	steadyTimeout = 400 * time.Millisecond
+)
 
 // served is what the test servers hold: small ESL files under the names of
 // the real ones, with the test and training sets telling apart.
@@ -118,21 +122,23 @@ func TestDownload(t *testing.T) {
 func TestDownloadSlowButSteady(t *testing.T) {
 	srv, _, files := server(t, func(w http.ResponseWriter, r *http.Request, content []byte) {
 		w.Header().Set("Content-Length", strconv.Itoa(len(content)))
-		const chunks = 8
+		// 12 pauses of an eighth of the timeout: 1.5 timeouts in all, with
+		// a wide margin for a loaded machine between two chunks.
+		const chunks = 12
 		for i := 0; i < chunks; i++ {
 			w.Write(content[i*len(content)/chunks : (i+1)*len(content)/chunks])
 			w.(http.Flusher).Flush()
-			time.Sleep(stallTimeout / 4)
+			time.Sleep(steadyTimeout / 8)
 		}
 	})
 	f := fetcher(t, srv.URL, files)
-	f.Timeout = stallTimeout
+	f.Timeout = steadyTimeout
 	start := time.Now()
 	if err := f.Download(); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d < 2*stallTimeout {
-		t.Errorf("the download took %v, less than twice the timeout: the test proves nothing", d)
+	if d := time.Since(start); d < steadyTimeout {
+		t.Errorf("the download took %v, less than the timeout: the test proves nothing", d)
 	}
 }
 
