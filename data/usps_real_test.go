@@ -73,6 +73,8 @@ func TestRealUSPS(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("read %s and %s", train.Source, test.Source)
+	realCache.Store(train.Source, train)
+	realCache.Store(test.Source, test)
 	tests := []struct {
 		name       string
 		ds         *Dataset
