@@ -70,8 +70,9 @@ const uspsNamesHelp = `Accepted file names (any case, each optionally compressed
 // USPS file name, in order of preference.
 var compressionSuffixes = [...]string{"", ".gz", ".bz2"}
 
-// LoadUSPS reads the USPS training and test sets from the directory dir, or
-// from its subdirectory usps when dir itself holds none.
+// LoadUSPS reads the USPS training and test sets from the directory dir
+// ("" is the current directory), or from its subdirectory usps when dir
+// itself holds none.
 //
 // It recognises the files by their names, in any case, each optionally
 // compressed with gzip (.gz) or bzip2 (.bz2): USPS_train.txt and
@@ -133,6 +134,9 @@ func formatOf(base string) (uspsFormat, bool) {
 // findUSPS returns the paths of the training and test files LoadUSPS reads
 // in dir or dir/usps, and their format.
 func findUSPS(dir string) (trainPath, testPath string, f uspsFormat, err error) {
+	if dir == "" {
+		dir = "."
+	}
 	var found []string // every accepted name seen, for the error message
 	for _, d := range []string{dir, filepath.Join(dir, "usps")} {
 		entries, err := os.ReadDir(d)

@@ -161,3 +161,17 @@ func TestDatasetMethods(t *testing.T) {
 		t.Error("Subset shares its pixels with the original")
 	}
 }
+
+func TestLoadUSPSCurrentDirectory(t *testing.T) {
+	dir := t.TempDir()
+	s := synthImages(2)
+	writeFiles(t, filepath.Join(dir, "usps"), map[string][]byte{"zip.train": []byte(s.esl(true)), "zip.test": []byte(s.esl(false))})
+	t.Chdir(dir)
+	train, _, err := LoadUSPS("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join("usps", "zip.train"); train.Source != want {
+		t.Errorf("read %s, want %s", train.Source, want)
+	}
+}
