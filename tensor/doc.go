@@ -31,6 +31,36 @@
 //
 // Gemm computes C = α·op(A)·op(B) + β·C, where op transposes a matrix when
 // asked without building the transpose, which back-propagation needs for
-// Xᵀ·δ and δ·Wᵀ. See docs/matmul.md for the blocking, the micro-kernel and
-// the parallel split.
+// Xᵀ·δ and δ·Wᵀ. Its result is defined by the plain triple loop kept in the
+// package as gemmRef: element (i, j) is the sum of op(A)[i][p]·op(B)[p][j]
+// over p = 0, 1, …, k−1 in that order, each product rounded before it is
+// added, then α·sum + β·C[i][j]. Gemm returns exactly those float64s, bit
+// for bit, on every path, on every machine and whatever GOMAXPROCS: it
+// changes the order in which the elements of C are computed, never the
+// order of the additions inside one element.
+//
+// It is fast because of four things, each explained in docs/matmul.md:
+//
+//   - Blocking. C is cut into tiles of at most 512×128; k into blocks of
+//     256. A 4×8 tile of C is kept in registers while 256 products are
+//     added to each of its sums; the 256×8 panel of B it reads (16 KiB)
+//     stays in the 32 KiB L1 cache and a 128×256 block of A (256 KiB) in
+//     the L2 cache, so that each value loaded from memory is used many
+//     times.
+//   - Packing. Before a block is used, its values are copied into the
+//     order in which the micro-kernel reads them, so that it reads memory
+//     sequentially whatever the shapes and transposes; rows and columns
+//     missing at the edges are padded with zeros.
+//   - The micro-kernel. On amd64 CPUs with AVX it is a few lines of
+//     assembly (gemm_amd64.s) that multiply and add four float64 at a time;
+//     elsewhere, or with the purego build tag, a Go loop that does the same
+//     operations one value at a time.
+//   - Goroutines. Large products are split into tiles of C that the
+//     calling goroutine and up to GOMAXPROCS−1 workers of a pool take in
+//     turn; each tile is computed by one goroutine from start to end.
+//     Products under 64·64·64 multiply-adds stay on the calling goroutine,
+//     and products under 128 multiply-adds skip packing and run the plain
+//     loop.
+//
+// Gemm into an existing C allocates nothing once its buffers are warm.
 package tensor

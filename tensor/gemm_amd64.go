@@ -32,3 +32,9 @@ func xgetbv() (eax, edx uint32)
 //
 //go:noescape
 func microKernelAVX(k int, a, b *float64, t *[gemmMR * gemmNR]float64)
+
+// storeTileAVX is storeTile for a whole tile, rows = gemmMR and
+// cols = gemmNR, with c pointing to its first element.
+//
+//go:noescape
+func storeTileAVX(c *float64, ldc int, alpha float64, t *[gemmMR * gemmNR]float64, beta float64)

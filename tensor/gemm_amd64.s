@@ -72,6 +72,42 @@ loop:
 	VZEROUPPER
 	RET
 
+// func storeTileAVX(c *float64, ldc int, alpha float64, t *[32]float64, beta float64)
+//
+// storeTile for a whole 4×8 tile: c[i*ldc+j] = alpha·t[i*8+j] + beta·c[i*ldc+j],
+// each product rounded before the sum as in gemmRef, and c not read when
+// beta is 0.
+TEXT ·storeTileAVX(SB), NOSPLIT, $0-40
+	MOVQ         c+0(FP), DI
+	MOVQ         ldc+8(FP), BX
+	SHLQ         $3, BX             // row stride in bytes
+	VBROADCASTSD alpha+16(FP), Y14
+	MOVQ         t+24(FP), SI
+	VBROADCASTSD beta+32(FP), Y15
+	MOVQ         beta+32(FP), AX
+	SHLQ         $1, AX             // the bits of |beta|: zero for 0 and −0
+	MOVQ         $4, CX
+
+row:
+	VMULPD  0(SI), Y14, Y0
+	VMULPD  32(SI), Y14, Y1
+	TESTQ   AX, AX
+	JZ      store
+	VMULPD  0(DI), Y15, Y2
+	VMULPD  32(DI), Y15, Y3
+	VADDPD  Y2, Y0, Y0
+	VADDPD  Y3, Y1, Y1
+
+store:
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	ADDQ    $64, SI
+	ADDQ    BX, DI
+	DECQ    CX
+	JNZ     row
+	VZEROUPPER
+	RET
+
 // func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 TEXT ·cpuid(SB), NOSPLIT, $0-24
 	MOVL eaxArg+0(FP), AX

@@ -3,28 +3,31 @@ package tensor
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
-// benchGemm times Gemm(transA, transB, 1, a, b, 0, c) for op(a) m×k and
-// op(b) k×n, and reports GFLOPS: 2·m·n·k floating-point operations per call.
+// benchOperands returns a, b and c for op(a) m×k, op(b) k×n, c m×n.
+func benchOperands(transA, transB bool, m, n, k int) (a, b, c *Tensor) {
+	a, b = gemmOperands(rand.New(rand.NewPCG(1, 2)), transA, transB, m, n, k)
+	return a, b, New(m, n)
+}
+
+// reportGFLOPS reports the speed of a benchmark that did one m×n×k product
+// (2·m·n·k floating-point operations) per iteration.
+func reportGFLOPS(b *testing.B, m, n, k int) {
+	b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+}
+
+// benchGemm times Gemm(transA, transB, 1, a, b, 0, c) into an existing c.
 func benchGemm(b *testing.B, transA, transB bool, m, n, k int) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	x, y := New(m, k), New(k, n)
-	if transA {
-		x = New(k, m)
-	}
-	if transB {
-		y = New(n, k)
-	}
-	x.FillUniform(rng, -1, 1)
-	y.FillUniform(rng, -1, 1)
-	c := New(m, n)
+	x, y, c := benchOperands(transA, transB, m, n, k)
+	Gemm(transA, transB, 1, x, y, 0, c) // grow the packing buffers before timing
 	b.ReportAllocs()
 	for b.Loop() {
 		Gemm(transA, transB, 1, x, y, 0, c)
 	}
-	b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+	reportGFLOPS(b, m, n, k)
 }
 
 // BenchmarkGemm measures square products and the three products of one
@@ -38,4 +41,44 @@ func BenchmarkGemm(b *testing.B) {
 	b.Run("mlp-x.w-32x256x128", func(b *testing.B) { benchGemm(b, false, false, 32, 128, 256) })
 	b.Run("mlp-xT.d-256x32x128", func(b *testing.B) { benchGemm(b, true, false, 256, 128, 32) })
 	b.Run("mlp-d.wT-32x128x256", func(b *testing.B) { benchGemm(b, false, true, 32, 256, 128) })
+}
+
+// BenchmarkGemmSmall compares, on tiny products, the plain loop with the
+// blocked product on one goroutine: where the blocked one starts to win is
+// gemmDirectMax.
+func BenchmarkGemmSmall(b *testing.B) {
+	for _, s := range []int{2, 4, 5, 6, 8, 12} {
+		x, y, c := benchOperands(false, false, s, s, s)
+		b.Run(fmt.Sprintf("ref-%d", s), func(b *testing.B) {
+			for b.Loop() {
+				gemmRef(false, false, s, s, s, 1, x.Data, y.Data, 0, c.Data)
+			}
+		})
+		b.Run(fmt.Sprintf("blocked-%d", s), func(b *testing.B) {
+			for b.Loop() {
+				gemmBlocked(false, false, s, s, s, 1, x.Data, y.Data, 0, c.Data, 1)
+			}
+		})
+	}
+}
+
+// BenchmarkGemmParallel compares the blocked product on one goroutine with
+// the same on GOMAXPROCS goroutines: where the second starts to win is
+// gemmParallelMin. (On a machine that other programs keep busy, it wins
+// later or never.)
+func BenchmarkGemmParallel(b *testing.B) {
+	shapes := [][3]int{{32, 32, 32}, {48, 48, 48}, {64, 64, 64}, {96, 96, 96}, {128, 128, 128}, {32, 128, 256}}
+	for _, s := range shapes {
+		m, n, k := s[0], s[1], s[2]
+		x, y, c := benchOperands(false, false, m, n, k)
+		for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
+			b.Run(fmt.Sprintf("%dx%dx%d-workers-%d", m, n, k, workers), func(b *testing.B) {
+				gemmBlocked(false, false, m, n, k, 1, x.Data, y.Data, 0, c.Data, workers)
+				for b.Loop() {
+					gemmBlocked(false, false, m, n, k, 1, x.Data, y.Data, 0, c.Data, workers)
+				}
+				reportGFLOPS(b, m, n, k)
+			})
+		}
+	}
 }

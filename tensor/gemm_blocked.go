@@ -43,12 +43,12 @@ const (
 	gemmTileMaxRows = 4 * gemmMC
 
 	// gemmDirectMax is the largest m·n·k that Gemm multiplies with the
-	// plain loop, without packing: below it, packing costs more than the
-	// micro-kernel saves (measured in BenchmarkGemmSmall).
-	gemmDirectMax = 128
+	// plain loop, without packing: at 4×4×4 the two take the same time
+	// (BenchmarkGemmSmall).
+	gemmDirectMax = 4 * 4 * 4
 	// gemmParallelMin is the smallest m·n·k worth splitting over several
-	// goroutines: below it, waking a worker costs more than the half of the
-	// work it takes over (measured in BenchmarkGemm).
+	// goroutines: below it, waking a worker costs more than the share of
+	// the work it takes over (BenchmarkGemmParallel).
 	gemmParallelMin = 64 * 64 * 64
 )
 
@@ -205,6 +205,11 @@ func (j *gemmJob) tile(ws *gemmWorkspace, i0, i1, j0, j1 int) {
 // register tile; c starts at the tile's first element and has row stride
 // ldc. With beta == 0 it does not read c.
 func storeTile(c []float64, ldc, rows, cols int, alpha float64, acc *[gemmMR * gemmNR]float64, beta float64) {
+	if useAVX && rows == gemmMR && cols == gemmNR {
+		c = c[:(gemmMR-1)*ldc+gemmNR] // the whole tile is in c
+		storeTileAVX(&c[0], ldc, alpha, acc, beta)
+		return
+	}
 	for r := range rows {
 		cr := c[r*ldc : r*ldc+cols]
 		ar := acc[r*gemmNR : r*gemmNR+cols]
@@ -262,10 +267,9 @@ func packA(ap, a []float64, transA bool, m, k, i0, i1, p0, p1 int) {
 			}
 			continue
 		}
-		a0 := a[(base+0)*k+p0 : (base+0)*k+p1]
-		a1 := a[(base+1)*k+p0 : (base+1)*k+p1]
-		a2 := a[(base+2)*k+p0 : (base+2)*k+p1]
-		a3 := a[(base+3)*k+p0 : (base+3)*k+p1]
+		row := func(i int) []float64 { return a[(base+i)*k+p0:][:kc] }
+		a0, a1, a2, a3 := row(0), row(1), row(2), row(3)
+		d = d[:kc*gemmMR]
 		for p := range kc {
 			dp := (*[gemmMR]float64)(d[p*gemmMR:])
 			dp[0], dp[1], dp[2], dp[3] = a0[p], a1[p], a2[p], a3[p]
@@ -310,15 +314,15 @@ func packB(bp, b []float64, transB bool, n, k, p0, p1, j0, j1 int) {
 			}
 			continue
 		}
-		var rows [gemmNR][]float64
-		for j := range rows {
-			rows[j] = b[(base+j)*k+p0 : (base+j)*k+p1]
-		}
+		// Eight rows, each cut to length kc so that the compiler drops the
+		// bounds checks of the loop.
+		row := func(j int) []float64 { return b[(base+j)*k+p0:][:kc] }
+		b0, b1, b2, b3, b4, b5, b6, b7 := row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7)
+		d = d[:kc*gemmNR]
 		for p := range kc {
 			dp := (*[gemmNR]float64)(d[p*gemmNR:])
-			for j := range dp {
-				dp[j] = rows[j][p]
-			}
+			dp[0], dp[1], dp[2], dp[3] = b0[p], b1[p], b2[p], b3[p]
+			dp[4], dp[5], dp[6], dp[7] = b4[p], b5[p], b6[p], b7[p]
 		}
 	}
 }

@@ -8,3 +8,7 @@ var useAVX = false
 func microKernelAVX(k int, a, b *float64, t *[gemmMR * gemmNR]float64) {
 	panic("tensor: no AVX kernel in this build")
 }
+
+func storeTileAVX(c *float64, ldc int, alpha float64, t *[gemmMR * gemmNR]float64, beta float64) {
+	panic("tensor: no AVX kernel in this build")
+}
