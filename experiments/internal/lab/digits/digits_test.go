@@ -1,0 +1,232 @@
+package digits
+
+import (
+	"math/rand/v2"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/nndiy/nndiy/data"
+	"github.com/nndiy/nndiy/layers"
+	"github.com/nndiy/nndiy/losses"
+	"github.com/nndiy/nndiy/optim"
+	"github.com/nndiy/nndiy/tensor"
+)
+
+func TestGenerateShapes(t *testing.T) {
+	for _, n := range []int{1, 10, 57} {
+		ds := Generate(n, 3)
+		if ds.X.Rows() != n || ds.X.Cols() != data.USPSPixels || len(ds.Labels) != n {
+			t.Fatalf("Generate(%d): X %v, %d labels", n, ds.X.Shape, len(ds.Labels))
+		}
+		for i, v := range ds.X.Data {
+			if !(v >= 0 && v <= 1) {
+				t.Fatalf("Generate(%d): pixel %d = %v, outside [0, 1]", n, i, v)
+			}
+		}
+		var counts [Classes]int
+		for _, l := range ds.Labels {
+			counts[l]++
+		}
+		// Every block of ten images holds each digit once.
+		for d, c := range counts {
+			if c < n/Classes || c > (n+Classes-1)/Classes {
+				t.Errorf("Generate(%d): %d images of %d, want %d or %d", n, c, d, n/Classes, (n+Classes-1)/Classes)
+			}
+		}
+	}
+}
+
+func TestGenerateDeterministic(t *testing.T) {
+	a, b, c := Generate(50, 7), Generate(50, 7), Generate(50, 8)
+	if !slices.Equal(a.X.Data, b.X.Data) || !slices.Equal(a.Labels, b.Labels) {
+		t.Error("Generate(50, 7) differs between two calls")
+	}
+	if slices.Equal(a.X.Data, c.X.Data) {
+		t.Error("seeds 7 and 8 give the same images")
+	}
+}
+
+// The digits look like digits: ink on a mostly blank background, and every
+// image different.
+func TestGenerateInk(t *testing.T) {
+	ds := Generate(200, 1)
+	for i := range ds.Len() {
+		img := Image(ds, i)
+		dark, light := 0, 0
+		for _, v := range img {
+			if v > 0.5 {
+				dark++
+			} else if v < 0.2 {
+				light++
+			}
+		}
+		if dark < 10 || light < 128 {
+			t.Errorf("image %d (digit %d): %d dark and %d light pixels", i, ds.Labels[i], dark, light)
+		}
+		if i > 0 && slices.Equal(img, Image(ds, i-1)) {
+			t.Errorf("images %d and %d are equal", i-1, i)
+		}
+	}
+}
+
+// A logistic regression learns the synthetic digits well but not perfectly,
+// as USPS: they are learnable and not trivial.
+func TestGenerateLearnable(t *testing.T) {
+	train, test := Generate(1000, 1), Generate(300, 2)
+	rng := rand.New(rand.NewPCG(1, 1))
+	net := layers.NewSequential(layers.NewLinear(data.USPSPixels, Classes, rng))
+	o := optim.New(net, losses.NewSoftmaxCrossEntropy(), 0).WithOptimizer(optim.NewAdam(3e-3))
+	if _, err := optim.Fit(o, train.X, train.OneHot(), optim.Config{BatchSize: 32, Epochs: 5, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	acc := NewConfusion(test.Labels, Predict(net, test.X, 64)).Accuracy()
+	if acc < 0.8 || acc > 0.995 {
+		t.Errorf("test accuracy of a linear classifier %.3f, want in [0.8, 0.995]", acc)
+	}
+}
+
+func TestConfusion(t *testing.T) {
+	truth := []int{0, 0, 1, 1, 1, 2, 9}
+	pred := []int{0, 1, 1, 1, 2, 2, 0}
+	c := NewConfusion(truth, pred)
+	if c.Total() != 7 || c.Correct() != 4 {
+		t.Errorf("total %d, correct %d, want 7 and 4", c.Total(), c.Correct())
+	}
+	if got := c.Accuracy(); got != 4.0/7 {
+		t.Errorf("accuracy %v, want 4/7", got)
+	}
+	for _, tc := range []struct {
+		d     int
+		count int
+		acc   float64
+	}{{0, 2, 0.5}, {1, 3, 2.0 / 3}, {2, 1, 1}, {9, 1, 0}} {
+		if c.ClassCount(tc.d) != tc.count || c.ClassAccuracy(tc.d) != tc.acc {
+			t.Errorf("class %d: count %d, accuracy %v, want %d, %v", tc.d, c.ClassCount(tc.d), c.ClassAccuracy(tc.d), tc.count, tc.acc)
+		}
+	}
+	if c[1][2] != 1 || c[9][0] != 1 || c.Counts()[0][1] != 1 {
+		t.Errorf("cells wrong: %v", c.Counts())
+	}
+	if h := c.Heatmap("x"); len(h.Values) != Classes {
+		t.Errorf("heat map has %d rows", len(h.Values))
+	}
+}
+
+func TestChoosers(t *testing.T) {
+	labels := []int{3, 0, 3, 1, 0}
+	if got, want := OnePerClass(labels), []int{1, 3, 0}; !slices.Equal(got, want) {
+		t.Errorf("OnePerClass = %v, want %v", got, want)
+	}
+	pred := []int{3, 1, 2, 1, 5}
+	if got, want := Mistakes(labels, pred, 0), []int{1, 2, 4}; !slices.Equal(got, want) {
+		t.Errorf("Mistakes(all) = %v, want %v", got, want)
+	}
+	if got, want := Mistakes(labels, pred, 2), []int{1, 2}; !slices.Equal(got, want) {
+		t.Errorf("Mistakes(2) = %v, want %v", got, want)
+	}
+	ds := Generate(20, 1)
+	g := DigitGrid("t", ds, []int{0, 1}, []int{ds.Labels[0], (ds.Labels[1] + 1) % 10}, 2)
+	if len(g.Images) != 2 || g.Images[0].Mistake || !g.Images[1].Mistake {
+		t.Errorf("DigitGrid marks %v, %v as mistakes, want false, true", g.Images[0].Mistake, g.Images[1].Mistake)
+	}
+	if h := Head(ds, 5); h.Len() != 5 || !slices.Equal(h.Labels, ds.Labels[:5]) {
+		t.Errorf("Head(5) has %d images", h.Len())
+	}
+	if Head(ds, 0) != ds || Head(ds, 100) != ds {
+		t.Error("Head of 0 or more than all is not the data set itself")
+	}
+}
+
+func TestPredict(t *testing.T) {
+	// A network whose output is its input: the prediction is the argmax of
+	// each row, batched or not.
+	x := tensor.FromSlice([]float64{
+		0, 1, 0,
+		5, 2, 1,
+		0, 0, 3,
+		1, 1, 0,
+	}, 4, 3)
+	for _, batch := range []int{1, 3, 10} {
+		if got, want := Predict(layers.NewSequential(), x, batch), []int{1, 0, 2, 0}; !slices.Equal(got, want) {
+			t.Errorf("batch %d: %v, want %v", batch, got, want)
+		}
+	}
+}
+
+func TestShift(t *testing.T) {
+	src := make([]float64, data.USPSPixels)
+	src[5*16+7] = 1 // row 5, column 7
+	dst := make([]float64, data.USPSPixels)
+	Shift(dst, src, 2, -1)
+	if dst[4*16+9] != 1 || tensor.Sum(tensor.FromSlice(dst, 256)) != 1 {
+		t.Error("Shift(2, −1) did not move pixel (5, 7) to (4, 9)")
+	}
+	src[15] = 1 // top right corner leaves the image
+	Shift(dst, src, 1, 0)
+	if tensor.Sum(tensor.FromSlice(dst, 256)) != 1 {
+		t.Error("a pixel shifted out of the image came back")
+	}
+
+	ds := Generate(30, 1)
+	aug := tensor.New(ds.X.Shape...)
+	Augment(aug, ds.X, 1, rand.New(rand.NewPCG(1, 1)))
+	moved := 0
+	for i := range ds.Len() {
+		if !slices.Equal(row(aug, i), Image(ds, i)) {
+			moved++
+		}
+	}
+	if moved < 20 || moved == 30 {
+		t.Errorf("%d of 30 images moved by shifts in {−1, 0, 1}², want about 8/9 of them", moved)
+	}
+}
+
+func TestSourceLoad(t *testing.T) {
+	train, test, err := Source{Synthetic: true}.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if train.Len() != SyntheticTrain || test.Len() != SyntheticTest {
+		t.Errorf("synthetic sizes %d, %d", train.Len(), test.Len())
+	}
+	if slices.Equal(Image(train, 0), Image(test, 0)) {
+		t.Error("the training and test sets start with the same image")
+	}
+	if got := TestSource().Synthetic; got != (os.Getenv(data.DataEnv) == "") {
+		t.Errorf("TestSource().Synthetic = %v with $%s = %q", got, data.DataEnv, os.Getenv(data.DataEnv))
+	}
+	// A directory without the files is an error naming -synthetic, not a download.
+	_, _, err = Source{Dir: t.TempDir()}.Load()
+	if err == nil {
+		t.Fatal("Load of an empty directory succeeded")
+	}
+}
+
+func TestSourceRealData(t *testing.T) {
+	if os.Getenv(data.DataEnv) == "" {
+		t.Skip("$" + data.DataEnv + " is not set")
+	}
+	train, test, err := TestSource().Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if train.Len() != 7291 || test.Len() != 2007 {
+		t.Errorf("USPS sizes %d, %d", train.Len(), test.Len())
+	}
+}
+
+// Image i depends on the seed and i only: fewer images are a prefix.
+func TestGeneratePrefix(t *testing.T) {
+	all, some := Generate(45, 4), Generate(23, 4)
+	if !slices.Equal(some.X.Data, all.X.Data[:23*data.USPSPixels]) || !slices.Equal(some.Labels, all.Labels[:23]) {
+		t.Error("Generate(23, 4) is not the start of Generate(45, 4)")
+	}
+	train, test, err := Source{Synthetic: true}.LoadHead(40, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if train.Len() != 40 || test.Len() != SyntheticTest {
+		t.Errorf("LoadHead(40, 0): sizes %d, %d", train.Len(), test.Len())
+	}
+}
