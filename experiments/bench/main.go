@@ -1,0 +1,61 @@
+// Command bench is issue 9's benchmark: it trains the MLP 256→128→64→10 and
+// the auto-encoder 256→100→10→100→256 with plain SGD, then times tensor.Gemm
+// on square and MLP-shaped products, and prints seconds per epoch, samples
+// per second, test accuracy and loss, allocations per step and GFLOPS. See
+// package experiments/internal/lab/bench, and compare.py in this directory,
+// which sets these numbers beside PyTorch's, NumPy's and gonum's.
+//
+//	go run ./experiments/bench                  # 5 epochs of each network, then Gemm
+//	go run ./experiments/bench -json            # the same as one JSON object
+//	go run ./experiments/bench -gemm=false      # training only
+//	go run ./experiments/bench -quick           # a few seconds, on a few hundred examples
+//
+// The USPS data is read from -data or $NNDIY_DATA, or from the download
+// cache of the other experiments; it is never downloaded: without it, the
+// networks train on random data of the same shape, and the output says so.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/nndiy/nndiy/experiments/internal/cli"
+	"github.com/nndiy/nndiy/experiments/internal/lab/bench"
+)
+
+func main() {
+	cli.Main("bench", func() error { return run(os.Args[1:], os.Stdout, os.Stderr) })
+}
+
+// run parses args and runs the benchmark, writing the tables or the JSON
+// object on stdout.
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := cli.Register(fs, "bench", bench.Defaults)
+	opts := bench.DefaultOptions()
+	fs.StringVar(&opts.Data, "data", "", "`directory` of the USPS files (default $"+"NNDIY_DATA, then the download cache; never downloads)")
+	fs.BoolVar(&opts.Train, "train", true, "train the two networks")
+	fs.BoolVar(&opts.Gemm, "gemm", true, "time Gemm")
+	asJSON := fs.Bool("json", false, "print one JSON object instead of tables")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	cfg.Stdout, cfg.Stderr = stdout, stderr
+	if *asJSON {
+		cfg.Stdout = nil
+	}
+	r, err := bench.Run(cfg, opts)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return r.WriteJSON(stdout)
+	}
+	return nil
+}

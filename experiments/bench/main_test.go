@@ -1,0 +1,54 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/nndiy/nndiy/data"
+)
+
+// TestQuickJSON runs the command as compare.py does, in quick mode on
+// random data, and checks that stdout is one JSON object with the keys
+// compare.py reads.
+func TestQuickJSON(t *testing.T) {
+	t.Setenv(data.DataEnv, "")
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	var out bytes.Buffer
+	if err := run([]string{"-quick", "-json", "-out", t.TempDir()}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(out.Bytes(), &v); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, out.String())
+	}
+	for _, path := range []string{"mlp.sec_per_epoch", "mlp.test_accuracy", "mlp.allocs_per_step", "autoencoder.sec_per_epoch", "autoencoder.test_loss"} {
+		section, key, _ := strings.Cut(path, ".")
+		m, ok := v[section].(map[string]any)
+		if _, has := m[key]; !ok || !has {
+			t.Errorf("no %s in\n%s", path, out.String())
+		}
+	}
+	gemm, ok := v["gemm"].([]any)
+	if !ok || len(gemm) == 0 {
+		t.Fatalf("no gemm list in\n%s", out.String())
+	}
+	for _, g := range gemm {
+		for _, k := range []string{"m", "k", "n", "trans_a", "trans_b", "gflops"} {
+			if _, ok := g.(map[string]any)[k]; !ok {
+				t.Errorf("gemm entry %v lacks %q", g, k)
+			}
+		}
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"-epochs", "0"}, {"-nosuchflag"}, {"extra"}, {"-train=false", "-gemm=false"}} {
+		if err := run(args, io.Discard, io.Discard); err == nil {
+			t.Errorf("run(%q): no error", args)
+		}
+	}
+}

@@ -1,0 +1,197 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/nndiy/nndiy/data"
+	"github.com/nndiy/nndiy/experiments/internal/cli"
+	"github.com/nndiy/nndiy/losses"
+	"github.com/nndiy/nndiy/optim"
+	"github.com/nndiy/nndiy/tensor"
+)
+
+// quickConfig is a -quick run that cannot find the USPS files: the test
+// trains on random data, whatever the machine holds.
+func quickConfig(t *testing.T) (*cli.Config, Options) {
+	t.Setenv(data.DataEnv, "")
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	cfg := Defaults
+	cfg.Quick, cfg.Out, cfg.Stdout, cfg.Stderr = true, t.TempDir(), io.Discard, io.Discard
+	return &cfg, DefaultOptions()
+}
+
+func TestRunQuick(t *testing.T) {
+	cfg, opts := quickConfig(t)
+	var out bytes.Buffer
+	cfg.Stdout = &out
+	r, err := Run(cfg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Data != "random" || r.Train != quickTrain || r.Test != quickTest || r.Epochs != quickEpochs {
+		t.Errorf("data %q, %d training and %d test examples, %d epochs; want random, %d, %d, %d",
+			r.Data, r.Train, r.Test, r.Epochs, quickTrain, quickTest, quickEpochs)
+	}
+	for _, tm := range []Timing{r.MLP.Timing, r.Autoencoder.Timing} {
+		if len(tm.EpochSeconds) != quickEpochs || !(tm.SecPerEpoch > 0) || !(tm.SamplesPerSec > 0) {
+			t.Errorf("timing %+v", tm)
+		}
+		if tm.SecPerEpoch != tm.EpochSeconds[1] {
+			t.Errorf("sec per epoch %g, want the second epoch's %g", tm.SecPerEpoch, tm.EpochSeconds[1])
+		}
+		if tm.AllocsPerStep != 0 {
+			t.Errorf("%g allocations per step, want 0", tm.AllocsPerStep)
+		}
+	}
+	// Random labels: the accuracy is a fraction, not a score to meet.
+	if a := r.MLP.TestAccuracy; !(a >= 0 && a <= 1) {
+		t.Errorf("test accuracy %g", a)
+	}
+	// Random pixels uniform in [0, 1) cost about 1/2 nat each at best.
+	if l := r.Autoencoder.TestLoss; !(l > 0.4 && l < 1) {
+		t.Errorf("auto-encoder test loss %g, want about ln 2", l)
+	}
+	if len(r.Gemm) != len(Products(true)) {
+		t.Fatalf("%d Gemm results, want %d", len(r.Gemm), len(Products(true)))
+	}
+	for _, g := range r.Gemm {
+		if !(g.GFLOPS > 0) || math.IsInf(g.GFLOPS, 0) || g.Threads < 1 {
+			t.Errorf("%s %s: %g GFLOPS on %d threads", g.Label, g.Dims(), g.GFLOPS, g.Threads)
+		}
+	}
+	for _, want := range []string{"data: random, USPS not found locally", "| " + MLPName, "| " + AutoencoderName, "| MLP weight gradient Xᵀ·δ | 256×32ᵀ·32×128"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	checkJSONKeys(t, r)
+}
+
+// checkJSONKeys checks that r's JSON has the keys compare.py reads.
+func checkJSONKeys(t *testing.T, r *Result) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := r.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Data    string `json:"data"`
+		Machine struct {
+			GOMAXPROCS int `json:"gomaxprocs"`
+		} `json:"machine"`
+		MLP struct {
+			SecPerEpoch   *float64 `json:"sec_per_epoch"`
+			TestAccuracy  *float64 `json:"test_accuracy"`
+			AllocsPerStep *float64 `json:"allocs_per_step"`
+		} `json:"mlp"`
+		Autoencoder struct {
+			SecPerEpoch *float64 `json:"sec_per_epoch"`
+			TestLoss    *float64 `json:"test_loss"`
+		} `json:"autoencoder"`
+		Gemm []map[string]any `json:"gemm"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &v); err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	if v.Data != "random" || v.Machine.GOMAXPROCS < 1 || v.MLP.SecPerEpoch == nil || v.MLP.TestAccuracy == nil ||
+		v.MLP.AllocsPerStep == nil || v.Autoencoder.SecPerEpoch == nil || v.Autoencoder.TestLoss == nil {
+		t.Errorf("missing keys in\n%s", buf.String())
+	}
+	if len(v.Gemm) == 0 {
+		t.Fatalf("no gemm list in\n%s", buf.String())
+	}
+	for _, g := range v.Gemm {
+		for _, k := range []string{"m", "k", "n", "trans_a", "trans_b", "threads", "gflops"} {
+			if _, ok := g[k]; !ok {
+				t.Errorf("gemm entry %v lacks %q", g, k)
+			}
+		}
+	}
+}
+
+func TestRunHalves(t *testing.T) {
+	cfg, opts := quickConfig(t)
+	opts.Gemm = false
+	r, err := Run(cfg, opts)
+	if err != nil || r.MLP == nil || r.Gemm != nil {
+		t.Errorf("training only: %v, MLP %v, Gemm %v", err, r.MLP, r.Gemm)
+	}
+	opts.Train, opts.Gemm = false, true
+	r, err = Run(cfg, opts)
+	if err != nil || r.MLP != nil || r.Autoencoder != nil || len(r.Gemm) == 0 {
+		t.Errorf("Gemm only: %v, %+v", err, r)
+	}
+	opts.Gemm = false
+	if _, err := Run(cfg, opts); err == nil {
+		t.Error("nothing to run: no error")
+	}
+}
+
+// TestFindLocalMissingDir checks that a directory given explicitly must
+// hold the files: a mistyped -data is an error, not random data.
+func TestFindLocalMissingDir(t *testing.T) {
+	train, _, _, err := FindLocal(t.TempDir())
+	if err == nil || train != nil {
+		t.Errorf("FindLocal(empty dir) = %v, %v; want an error", train, err)
+	}
+}
+
+func TestMedian(t *testing.T) {
+	for _, tc := range []struct {
+		v    []float64
+		want float64
+	}{
+		{[]float64{3}, 3},
+		{[]float64{3, 1, 2}, 2},
+		{[]float64{4, 1, 3, 2}, 2.5},
+	} {
+		if got := median(tc.v); got != tc.want {
+			t.Errorf("median(%v) = %g, want %g", tc.v, got, tc.want)
+		}
+	}
+}
+
+func TestProductDims(t *testing.T) {
+	for _, p := range Products(false) {
+		if p.M*p.K*p.N == 0 {
+			t.Errorf("empty product %+v", p)
+		}
+	}
+	p := Product{M: 32, K: 128, N: 256, TransB: true}
+	if got, want := p.Dims(), "32×128·128×256ᵀ"; got != want {
+		t.Errorf("Dims = %q, want %q", got, want)
+	}
+}
+
+// The benchmarks below time the training steps that experiments/bench
+// trains; profile them with
+//
+//	go test -run '^$' -bench Step -cpuprofile cpu.prof ./experiments/internal/lab/bench
+//	go tool pprof -top cpu.prof
+
+// stepBench times o.Step on one batch of 32 random examples.
+func stepBench(b *testing.B, o *optim.Optim, x, y *tensor.Tensor) {
+	b.ReportAllocs()
+	for b.Loop() {
+		o.Step(x, y)
+	}
+}
+
+func BenchmarkMLPStep(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	d := randomDigits(32, rng)
+	stepBench(b, optim.New(MLP(rng), losses.NewSoftmaxCrossEntropy(), 0.1), d.X, d.OneHot())
+}
+
+func BenchmarkAutoencoderStep(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	d := randomDigits(32, rng)
+	stepBench(b, optim.New(Autoencoder(rng), losses.NewBCE(), 0.1), d.X, d.X)
+}

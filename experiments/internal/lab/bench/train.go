@@ -1,0 +1,232 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+
+	"github.com/nndiy/nndiy/data"
+	"github.com/nndiy/nndiy/experiments/internal/cli"
+	"github.com/nndiy/nndiy/layers"
+	"github.com/nndiy/nndiy/losses"
+	"github.com/nndiy/nndiy/optim"
+	"github.com/nndiy/nndiy/tensor"
+)
+
+// The names of the two networks in the tables.
+const (
+	MLPName         = "MLP 256→128→64→10"
+	AutoencoderName = "auto-encoder 256→100→10→100→256"
+)
+
+// Quick-mode sizes: a few batches per epoch, enough to exercise every path.
+const (
+	quickTrain  = 256
+	quickTest   = 128
+	quickEpochs = 2
+)
+
+// allocSteps is the number of steady-state steps whose allocations are
+// counted, allocRounds the number of times they are: the least count is
+// kept, since runtime.MemStats also counts what the runtime itself
+// allocates now and then.
+const (
+	allocSteps  = 20
+	allocRounds = 3
+)
+
+// Timing is what the training of one network measured.
+type Timing struct {
+	// EpochSeconds is the wall time of each epoch.
+	EpochSeconds []float64 `json:"epoch_seconds"`
+	// SecPerEpoch is the median of EpochSeconds after the first (the first
+	// also allocates the buffers), or the first with a single epoch.
+	SecPerEpoch float64 `json:"sec_per_epoch"`
+	// SamplesPerSec is the number of training examples over SecPerEpoch.
+	SamplesPerSec float64 `json:"samples_per_sec"`
+	// TrainLoss is the mean loss of the last epoch.
+	TrainLoss float64 `json:"train_loss"`
+	// AllocsPerStep is the mean number of heap allocations of a training
+	// step (optim.Optim.Step) in steady state, counted by runtime.MemStats
+	// over a few steps (the least of a few counts).
+	AllocsPerStep float64 `json:"allocs_per_step"`
+}
+
+// MLPResult is the MLP's timing and test accuracy.
+type MLPResult struct {
+	Timing
+	TestAccuracy float64 `json:"test_accuracy"`
+}
+
+// AutoencoderResult is the auto-encoder's timing and its mean BCE on the
+// test images.
+type AutoencoderResult struct {
+	Timing
+	TestLoss float64 `json:"test_loss"`
+}
+
+// MLP returns the classifier 256 → 128 → 64 → 10 with TanH, initialised
+// from rng as PyTorch would. It ends with the logits, for
+// losses.SoftmaxCrossEntropy.
+func MLP(rng *rand.Rand) *layers.Sequential {
+	return layers.NewSequential(
+		layers.NewLinear(data.USPSPixels, 128, rng), layers.NewTanh(),
+		layers.NewLinear(128, 64, rng), layers.NewTanh(),
+		layers.NewLinear(64, data.USPSClasses, rng))
+}
+
+// Autoencoder returns the course's auto-encoder 256 → 100 → 10 → 100 → 256:
+// TanH after every layer but the last, which ends with a Sigmoid, for
+// losses.BCE against the input.
+func Autoencoder(rng *rand.Rand) *layers.Sequential {
+	return layers.NewSequential(
+		layers.NewLinear(data.USPSPixels, 100, rng), layers.NewTanh(),
+		layers.NewLinear(100, 10, rng), layers.NewTanh(),
+		layers.NewLinear(10, 100, rng), layers.NewTanh(),
+		layers.NewLinear(100, data.USPSPixels, rng), layers.NewSigmoid())
+}
+
+// FindLocal finds the USPS data without ever downloading it: in dir when
+// it is not empty, else in $NNDIY_DATA when it is set (both by
+// data.FindUSPS, which does not download when given a directory), else in
+// data.FindUSPS's cache directory, os.UserCacheDir()/nndiy/usps. It returns
+// nil data sets and a nil error when the files are in none of these
+// places, and an error when dir or $NNDIY_DATA names a directory without
+// them, or a file is malformed. where says which directory the files were
+// found in, or where they were looked for.
+func FindLocal(dir string) (train, test *data.Dataset, where string, err error) {
+	if dir != "" || os.Getenv(data.DataEnv) != "" {
+		where = dir
+		if where == "" {
+			where = "$" + data.DataEnv + "=" + os.Getenv(data.DataEnv)
+		}
+		train, test, err = data.FindUSPS(dir)
+		return train, test, where, err
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return nil, nil, "no -data, no $" + data.DataEnv + ", no cache directory", nil
+	}
+	where = filepath.Join(cache, "nndiy", "usps")
+	train, test, err = data.LoadUSPS(where)
+	if errors.Is(err, data.ErrUSPSNotFound) {
+		return nil, nil, "no -data, no $" + data.DataEnv + ", nothing in " + where, nil
+	}
+	return train, test, where, err
+}
+
+// randomDigits returns n random images of USPS's shape, pixels uniform in
+// [0, 1), with uniform labels.
+func randomDigits(n int, rng *rand.Rand) *data.Dataset {
+	d := &data.Dataset{X: tensor.New(n, data.USPSPixels).FillUniform(rng, 0, 1), Labels: make([]int, n), Source: "random"}
+	for i := range d.Labels {
+		d.Labels[i] = rng.IntN(data.USPSClasses)
+	}
+	return d
+}
+
+// firstRows returns the first n examples of d (all of them when it has
+// fewer), sharing its storage.
+func firstRows(d *data.Dataset, n int) *data.Dataset {
+	n = min(n, d.Len())
+	return &data.Dataset{X: tensor.FromSlice(d.X.Data[:n*data.USPSPixels], n, data.USPSPixels), Labels: d.Labels[:n], Source: d.Source}
+}
+
+// train loads the data and trains both networks, filling r.
+func (r *Result) train(cfg *cli.Config, opts Options) error {
+	train, test, where, err := FindLocal(opts.Data)
+	if err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 1))
+	if train != nil {
+		r.Data, r.DataNote = "USPS", "read from "+where
+	} else {
+		r.Data, r.DataNote = "random", "USPS not found locally ("+where+"), random pixels and labels of its shape"
+		train, test = randomDigits(7291, rng), randomDigits(2007, rng)
+	}
+	if cfg.Quick {
+		train, test = firstRows(train, quickTrain), firstRows(test, quickTest)
+	}
+	r.Train, r.Test = train.Len(), test.Len()
+
+	// The MLP, on one-hot targets.
+	mlp := MLP(rng)
+	o := optim.New(mlp, losses.NewSoftmaxCrossEntropy(), cfg.LR)
+	yTrain, yTest := train.OneHot(), test.OneHot()
+	tm, err := fit(o, train.X, yTrain, r.Epochs, cfg)
+	if err != nil {
+		return fmt.Errorf("%s: %w", MLPName, err)
+	}
+	r.MLP = &MLPResult{Timing: tm, TestAccuracy: optim.Accuracy(yTest, mlp.Forward(test.X))}
+	r.MLP.AllocsPerStep = allocsPerStep(o, train.X, yTrain, cfg.Batch)
+
+	// The auto-encoder, its own target.
+	ae := Autoencoder(rng)
+	bce := losses.NewBCE()
+	o = optim.New(ae, bce, cfg.LR)
+	tm, err = fit(o, train.X, train.X, r.Epochs, cfg)
+	if err != nil {
+		return fmt.Errorf("%s: %w", AutoencoderName, err)
+	}
+	r.Autoencoder = &AutoencoderResult{Timing: tm, TestLoss: bce.Forward(test.X, ae.Forward(test.X))}
+	r.Autoencoder.AllocsPerStep = allocsPerStep(o, train.X, train.X, cfg.Batch)
+	return nil
+}
+
+// fit trains o on x and y for the given epochs with optim.Fit and returns
+// its timing; AllocsPerStep is left to the caller.
+func fit(o *optim.Optim, x, y *tensor.Tensor, epochs int, cfg *cli.Config) (Timing, error) {
+	h, err := optim.Fit(o, x, y, optim.Config{BatchSize: cfg.Batch, Epochs: epochs, Seed: cfg.Seed})
+	if err != nil {
+		return Timing{}, err
+	}
+	var t Timing
+	for _, d := range h.EpochTime {
+		t.EpochSeconds = append(t.EpochSeconds, d.Seconds())
+	}
+	steady := t.EpochSeconds
+	if len(steady) > 1 {
+		steady = steady[1:]
+	}
+	t.SecPerEpoch = median(steady)
+	t.SamplesPerSec = float64(x.Shape[0]) / t.SecPerEpoch
+	t.TrainLoss = h.TrainLoss[len(h.TrainLoss)-1]
+	return t, nil
+}
+
+// median returns the median of v, the mean of the two middle values when
+// their number is even.
+func median(v []float64) float64 {
+	s := slices.Sorted(slices.Values(v))
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// allocsPerStep returns the mean number of heap allocations of a training
+// step of o on the first batch of x and y, after one step of warm-up: the
+// least of allocRounds counts over allocSteps steps.
+func allocsPerStep(o *optim.Optim, x, y *tensor.Tensor, batch int) float64 {
+	n := min(batch, x.Shape[0])
+	xb := tensor.FromSlice(x.Data[:n*x.Shape[1]], n, x.Shape[1])
+	yb := tensor.FromSlice(y.Data[:n*y.Shape[1]], n, y.Shape[1])
+	o.Step(xb, yb)
+	least := uint64(1<<64 - 1)
+	for range allocRounds {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for range allocSteps {
+			o.Step(xb, yb)
+		}
+		runtime.ReadMemStats(&after)
+		least = min(least, after.Mallocs-before.Mallocs)
+	}
+	return float64(least) / allocSteps
+}
