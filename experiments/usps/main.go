@@ -21,12 +21,12 @@ import (
 
 func main() {
 	cfg := cli.Register(flag.CommandLine, "usps", usps.Defaults)
-	var opts usps.Options
+	opts := usps.DefaultOptions()
 	opts.Data.RegisterFlags(flag.CommandLine)
-	flag.StringVar(&opts.Setups, "setup", "both", "set-ups to train: both, fused or softmax")
-	flag.StringVar(&opts.Optimizer, "optimizer", "sgd", "update rule: sgd (Nesterov momentum 0.9), plain or adam")
-	flag.Float64Var(&opts.WeightDecay, "wd", usps.DefaultWeightDecay, "weight decay (L2 penalty) `λ`")
-	flag.IntVar(&opts.Shift, "shift", usps.DefaultShift, "shift training images by up to `n` pixels, anew every epoch (0: no augmentation)")
+	flag.StringVar(&opts.Setups, "setup", opts.Setups, "set-ups to train: both, fused or softmax")
+	flag.StringVar(&opts.Optimizer, "optimizer", opts.Optimizer, "update rule: sgd (Nesterov momentum 0.9), plain or adam")
+	flag.Float64Var(&opts.WeightDecay, "wd", opts.WeightDecay, "weight decay (L2 penalty) `λ`")
+	flag.IntVar(&opts.Shift, "shift", opts.Shift, "shift training images by up to `n` pixels, anew every epoch (0: no augmentation)")
 	flag.Float64Var(&opts.Validation, "val", 0, "hold out this `fraction` of the training set and evaluate on it instead of the test set")
 	flag.StringVar(&opts.Save, "save", "", "write the trained fused network to `file`")
 	flag.StringVar(&opts.Load, "load", "", "evaluate the network in `file` instead of training")

@@ -56,6 +56,12 @@ type Options struct {
 	Studies bool
 }
 
+// DefaultOptions returns the options of the command: the report's widths
+// and the studies, without the grid search.
+func DefaultOptions() Options {
+	return Options{Hidden: DefaultHidden, Code: DefaultCode, Studies: true}
+}
+
 // Hyper are the settings the grid search varies.
 type Hyper struct {
 	LR                  float64

@@ -107,7 +107,7 @@ func (r *Result) sections(w io.Writer) {
 	if r.Grid != nil {
 		fmt.Fprintf(w, "\nGrid search (%d configurations trained on 5/6 of the training set, scored on the other 1/6; %s in all). "+
 			"The retrained configuration is the best of code size %d: a larger code always reconstructs better, so the "+
-			"best of each code size says what the bottleneck costs.\n\n", len(r.Grid), r.GridTime.Round(1e9), r.Hyper.Code)
+			"best of each code size says what the bottleneck costs.\n\n", len(r.Grid), r.GridTime.Round(1e8), r.Hyper.Code)
 		r.bestPerCode().Write(w)
 		fmt.Fprintln(w)
 		r.gridTable().Write(w)

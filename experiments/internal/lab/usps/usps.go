@@ -64,6 +64,12 @@ type Options struct {
 	Save, Load string
 }
 
+// DefaultOptions returns the options of the recorded run: both set-ups, SGD
+// with Nesterov momentum, shifts of one pixel, no weight decay, the test set.
+func DefaultOptions() Options {
+	return Options{Setups: "both", Optimizer: "sgd", Shift: DefaultShift, WeightDecay: DefaultWeightDecay}
+}
+
 // A Setup is one of the two ways of training the classifier.
 type Setup struct {
 	Name, Title string
