@@ -92,92 +92,90 @@ func grow(s []float64, n int) []float64 {
 // caller included. The result does not depend on workers. It needs m, n,
 // k ≥ 1 and alpha ≠ 0 (gemm handles the other cases).
 func gemmBlocked(transA, transB bool, m, n, k int, alpha float64, a, b []float64, beta float64, c []float64, workers int) {
-	j := getJob()
-	j.gemmProblem = gemmProblem{transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
+	job := getJob()
+	job.gemmProblem = gemmProblem{transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
 		a: a[:m*k], b: b[:k*n], c: c[:m*n]}
-	j.next.Store(0)
-	j.plan(workers)
-	workers = min(workers, j.tiles)
+	job.next.Store(0)
+	job.plan(workers)
+	workers = min(workers, job.tiles)
 	if workers > 1 {
-		startWorkers(j, workers-1)
+		startWorkers(job, workers-1)
 	}
 	ws := getWorkspace()
-	j.run(ws)
+	job.run(ws)
 	putWorkspace(ws)
-	j.wg.Wait()
-	putJob(j)
+	job.wg.Wait()
+	putJob(job)
 }
 
 // plan chooses the tile size. One worker takes the largest tiles, which
-// pack the least. Several workers get about gemmTilesPerWorker tiles each
-// if the tiles can stay at least 32×32, so that a worker slowed down by
-// another program on the machine does not leave the others idle at the end.
-// The tiles change only who computes an element of c, never how.
-func (j *gemmJob) plan(workers int) {
-	const (
-		minTile            = 32
-		gemmTilesPerWorker = 4
-	)
-	j.tm, j.tn = min(j.m, gemmTileMaxRows), min(j.n, gemmNC)
-	for workers > 1 && j.count() < gemmTilesPerWorker*workers {
+// pack the least. Several workers get about four tiles each if the tiles can
+// stay at least 32×32, so that a worker slowed down by another program on
+// the machine does not leave the others idle at the end. The tiles change
+// only who computes an element of c, never how.
+func (job *gemmJob) plan(workers int) {
+	const minTile, tilesPerWorker = 32, 4
+	job.tm, job.tn = min(job.m, gemmTileMaxRows), min(job.n, gemmNC)
+split:
+	for workers > 1 && job.count() < tilesPerWorker*workers {
 		switch {
-		case j.tn >= j.tm && j.tn >= 2*minTile:
-			j.tn = roundUp(ceilDiv(j.tn, 2), gemmNR)
-		case j.tm >= 2*minTile:
-			j.tm = roundUp(ceilDiv(j.tm, 2), gemmMR)
-		case j.tn >= 2*minTile:
-			j.tn = roundUp(ceilDiv(j.tn, 2), gemmNR)
+		case job.tn >= job.tm && job.tn >= 2*minTile:
+			job.tn = roundUp(ceilDiv(job.tn, 2), gemmNR)
+		case job.tm >= 2*minTile:
+			job.tm = roundUp(ceilDiv(job.tm, 2), gemmMR)
+		case job.tn >= 2*minTile:
+			job.tn = roundUp(ceilDiv(job.tn, 2), gemmNR)
 		default:
-			j.tiles = j.count()
-			return
+			break split
 		}
 	}
-	j.tiles = j.count()
+	job.tiles = job.count()
 }
 
-func (j *gemmJob) count() int {
-	j.tilesN = ceilDiv(j.n, j.tn)
-	return ceilDiv(j.m, j.tm) * j.tilesN
+func (job *gemmJob) count() int {
+	job.tilesN = ceilDiv(job.n, job.tn)
+	return ceilDiv(job.m, job.tm) * job.tilesN
 }
 
 func ceilDiv(x, y int) int { return (x + y - 1) / y }
 func roundUp(x, y int) int { return ceilDiv(x, y) * y }
 
 // run computes tiles until none is left.
-func (j *gemmJob) run(ws *gemmWorkspace) {
+func (job *gemmJob) run(ws *gemmWorkspace) {
 	for {
-		t := int(j.next.Add(1) - 1)
-		if t >= j.tiles {
+		t := int(job.next.Add(1) - 1)
+		if t >= job.tiles {
 			return
 		}
-		i0, j0 := t/j.tilesN*j.tm, t%j.tilesN*j.tn
-		j.tile(ws, i0, min(i0+j.tm, j.m), j0, min(j0+j.tn, j.n))
+		i0, j0 := t/job.tilesN*job.tm, t%job.tilesN*job.tn
+		job.tile(ws, i0, min(i0+job.tm, job.m), j0, min(j0+job.tn, job.n))
 	}
 }
 
-// tile computes c[i0:i1, j0:j1].
-func (j *gemmJob) tile(ws *gemmWorkspace, i0, i1, j0, j1 int) {
+// tile computes c[i0:i1, j0:j1] with the loops shown at the top of this
+// file.
+func (job *gemmJob) tile(ws *gemmWorkspace, i0, i1, j0, j1 int) {
 	const tileLen = gemmMR * gemmNR
 	panelsN := ceilDiv(j1-j0, gemmNR)
-	kc := min(j.k, gemmKC)
-	ws.ap = grow(ws.ap, roundUp(min(i1-i0, gemmMC), gemmMR)*kc)
-	ws.bp = grow(ws.bp, panelsN*gemmNR*kc)
+	kcMax := min(job.k, gemmKC)
+	ws.ap = grow(ws.ap, roundUp(min(i1-i0, gemmMC), gemmMR)*kcMax)
+	ws.bp = grow(ws.bp, panelsN*gemmNR*kcMax)
 	// One register tile of partial sums for each MR×NR tile of c, or a
 	// single one, reused, when k fits in one block.
 	slots := 1
-	if j.k > gemmKC {
+	if job.k > gemmKC {
 		slots = ceilDiv(i1-i0, gemmMR) * panelsN
 	}
 	ws.acc = grow(ws.acc, slots*tileLen)
 
-	for p0 := 0; p0 < j.k; p0 += gemmKC {
-		p1 := min(p0+gemmKC, j.k)
+	for p0 := 0; p0 < job.k; p0 += gemmKC {
+		p1 := min(p0+gemmKC, job.k)
 		kc := p1 - p0
-		first, last := p0 == 0, p1 == j.k
-		packB(ws.bp, j.b, j.transB, j.n, j.k, p0, p1, j0, j1)
+		first, last := p0 == 0, p1 == job.k
+		packB(ws.bp, job.b, job.transB, job.n, job.k, p0, p1, j0, j1)
 		for ic := i0; ic < i1; ic += gemmMC {
 			ie := min(ic+gemmMC, i1)
-			packA(ws.ap, j.a, j.transA, j.m, j.k, ic, ie, p0, p1)
+			packA(ws.ap, job.a, job.transA, job.m, job.k, ic, ie, p0, p1)
 			for jr := range panelsN {
 				bp := ws.bp[jr*gemmNR*kc : (jr+1)*gemmNR*kc]
 				for ir := range ceilDiv(ie-ic, gemmMR) {
@@ -193,7 +191,7 @@ func (j *gemmJob) tile(ws *gemmWorkspace, i0, i1, j0, j1 int) {
 					microKernel(kc, ap, bp, acc)
 					if last {
 						r0, c0 := ic+ir*gemmMR, j0+jr*gemmNR
-						storeTile(j.c[r0*j.n+c0:], j.n, min(gemmMR, ie-r0), min(gemmNR, j1-c0), j.alpha, acc, j.beta)
+						storeTile(job.c[r0*job.n+c0:], job.n, min(gemmMR, ie-r0), min(gemmNR, j1-c0), job.alpha, acc, job.beta)
 					}
 				}
 			}
@@ -249,8 +247,7 @@ func packA(ap, a []float64, transA bool, m, k, i0, i1, p0, p1 int) {
 		for p := range kc {
 			src := a[(p0+p)*m+i0 : (p0+p)*m+i1]
 			for r := range panels {
-				d := ap[(r*kc+p)*gemmMR : (r*kc+p+1)*gemmMR]
-				scatter4(d, src[r*gemmMR:])
+				scatter4(ap[(r*kc+p)*gemmMR:], src[r*gemmMR:])
 			}
 		}
 		return
@@ -293,11 +290,12 @@ func packB(bp, b []float64, transB bool, n, k, p0, p1, j0, j1 int) {
 		}
 	}
 	if !transB {
+		// Row p of b is row p of op(b): its values j0…j1 go to the same p
+		// of every micro-panel.
 		for p := range kc {
 			src := b[(p0+p)*n+j0 : (p0+p)*n+j1]
 			for r := range panels {
-				d := bp[(r*kc+p)*gemmNR : (r*kc+p+1)*gemmNR]
-				scatter8(d, src[r*gemmNR:])
+				scatter8(bp[(r*kc+p)*gemmNR:], src[r*gemmNR:])
 			}
 		}
 		return
@@ -327,23 +325,27 @@ func packB(bp, b []float64, transB bool, n, k, p0, p1, j0, j1 int) {
 	}
 }
 
-// scatter4 copies min(4, len(src)) values to d. For four values it is a
-// few moves; the built-in copy would call memmove.
+// scatter4 copies min(4, len(src)) values to d. Four values are copied as
+// two pairs: a [2]float64 assignment compiles to one 16-byte load and
+// store, while copy and larger array assignments call memmove.
 func scatter4(d, src []float64) {
 	if len(src) >= 4 {
-		d, src := (*[4]float64)(d), (*[4]float64)(src)
-		d[0], d[1], d[2], d[3] = src[0], src[1], src[2], src[3]
+		d, s := (*[4]float64)(d), (*[4]float64)(src)
+		*(*[2]float64)(d[0:2]) = *(*[2]float64)(s[0:2])
+		*(*[2]float64)(d[2:4]) = *(*[2]float64)(s[2:4])
 		return
 	}
 	copy(d, src)
 }
 
-// scatter8 copies min(8, len(src)) values to d.
+// scatter8 copies min(8, len(src)) values to d, as scatter4.
 func scatter8(d, src []float64) {
 	if len(src) >= 8 {
-		d, src := (*[8]float64)(d), (*[8]float64)(src)
-		d[0], d[1], d[2], d[3] = src[0], src[1], src[2], src[3]
-		d[4], d[5], d[6], d[7] = src[4], src[5], src[6], src[7]
+		d, s := (*[8]float64)(d), (*[8]float64)(src)
+		*(*[2]float64)(d[0:2]) = *(*[2]float64)(s[0:2])
+		*(*[2]float64)(d[2:4]) = *(*[2]float64)(s[2:4])
+		*(*[2]float64)(d[4:6]) = *(*[2]float64)(s[4:6])
+		*(*[2]float64)(d[6:8]) = *(*[2]float64)(s[6:8])
 		return
 	}
 	copy(d, src)

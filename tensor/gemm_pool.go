@@ -19,9 +19,9 @@ var gemmPool struct {
 	wsList  []*gemmWorkspace
 }
 
-// startWorkers hands j to n workers, starting goroutines if there are fewer.
-// Each worker calls j.wg.Done when it finds no tile left.
-func startWorkers(j *gemmJob, n int) {
+// startWorkers hands job to n workers, starting goroutines if there are fewer.
+// Each worker calls job.wg.Done when it finds no tile left.
+func startWorkers(job *gemmJob, n int) {
 	p := &gemmPool
 	p.mu.Lock()
 	if p.jobs == nil {
@@ -31,18 +31,18 @@ func startWorkers(j *gemmJob, n int) {
 		go gemmWorker(p.jobs)
 	}
 	p.mu.Unlock()
-	j.wg.Add(n)
+	job.wg.Add(n)
 	for range n {
-		p.jobs <- j
+		p.jobs <- job
 	}
 }
 
 // gemmWorker runs jobs forever with its own packing buffers.
 func gemmWorker(jobs <-chan *gemmJob) {
 	ws := new(gemmWorkspace)
-	for j := range jobs {
-		j.run(ws)
-		j.wg.Done()
+	for job := range jobs {
+		job.run(ws)
+		job.wg.Done()
 	}
 }
 
@@ -51,18 +51,18 @@ func getJob() *gemmJob {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if n := len(p.jobList); n > 0 {
-		j := p.jobList[n-1]
+		job := p.jobList[n-1]
 		p.jobList = p.jobList[:n-1]
-		return j
+		return job
 	}
 	return new(gemmJob)
 }
 
-func putJob(j *gemmJob) {
-	j.gemmProblem = gemmProblem{} // drop the references to the caller's data
+func putJob(job *gemmJob) {
+	job.gemmProblem = gemmProblem{} // drop the references to the caller's data
 	p := &gemmPool
 	p.mu.Lock()
-	p.jobList = append(p.jobList, j)
+	p.jobList = append(p.jobList, job)
 	p.mu.Unlock()
 }
 
