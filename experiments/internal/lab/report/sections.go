@@ -1,6 +1,9 @@
 package report
 
 import (
+	"os"
+	"path/filepath"
+
 	"github.com/nndiy/nndiy/experiments/internal/cli"
 	"github.com/nndiy/nndiy/experiments/internal/lab/autoencoder"
 	"github.com/nndiy/nndiy/experiments/internal/lab/digits"
@@ -34,7 +37,9 @@ var Sections = []Section{
 		Title:  "§5.1 Sequential: a deeper network, compared with PyTorch",
 		Report: "the network Linear(2,5) → TanH → Linear(5,10) → TanH → Linear(10,20) → TanH → Linear(20,1) → Sigmoid, 500 epochs, batch 32, gives loss curves and boundaries like PyTorch's.",
 		Run: func(c *cli.Config, _ digits.Source) (Markdowner, error) {
-			return sequential.Run(defaults(c, cli.Config{Epochs: 500, LR: 0.2, Batch: 32, Seed: 1}), sequential.DefaultOptions())
+			opts := sequential.DefaultOptions()
+			opts.Reference = pytorchReference()
+			return sequential.Run(defaults(c, cli.Config{Epochs: 500, LR: 0.2, Batch: 32, Seed: 1}), opts)
 		},
 	},
 	{
@@ -73,4 +78,16 @@ func withData(o usps.Options, src digits.Source) usps.Options {
 func gridded(o autoencoder.Options, src digits.Source) autoencoder.Options {
 	o.Data, o.Grid = src, true
 	return o
+}
+
+// pytorchReference returns PyTorch's losses for §5.1, the file that
+// experiments/sequential embeds, read from the working tree (the report runs
+// from the module's root, as its default -out docs assumes); nil when it
+// is not there, and §5.1 then goes without the PyTorch curves.
+func pytorchReference() []byte {
+	b, err := os.ReadFile(filepath.Join("experiments", "sequential", "pytorch_losses.csv"))
+	if err != nil {
+		return nil
+	}
+	return b
 }

@@ -3,6 +3,7 @@ package usps
 import (
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strings"
 
@@ -40,8 +41,17 @@ func (r *Result) settings() string {
 	b.WriteString("; MLP 256 → 128 → 64 → 10 with TanH")
 	if r.Setups[0].History != nil {
 		c := r.Config
-		fmt.Fprintf(&b, "; %d epochs of batches of %d, %s, learning rate %g falling to 0 along a cosine; seed %d",
-			c.Epochs, c.Batch, optimizerName(r.Optimizer), c.LR, c.Seed)
+		fmt.Fprintf(&b, "; %d epochs of batches of %d, %s, learning rate %g falling to 0 along a cosine",
+			c.Epochs, c.Batch, optimizerName(r.Optimizer), c.LR)
+		if r.WeightDecay > 0 {
+			fmt.Fprintf(&b, ", weight decay %g", r.WeightDecay)
+		}
+		if r.Shift > 0 {
+			fmt.Fprintf(&b, "; each training image shifted by up to %d pixel(s) along each axis, anew every epoch (the training loss is on the shifted images)", r.Shift)
+		}
+		fmt.Fprintf(&b, "; seed %d", c.Seed)
+	} else {
+		fmt.Fprintf(&b, "; weights loaded from %s", r.Setups[0].Loaded)
 	}
 	return b.String()
 }
@@ -89,12 +99,36 @@ func (r *Result) classTable() *cli.Table {
 	return t
 }
 
+// LossGap returns the largest difference between the training losses of
+// the two set-ups over the epochs, and whether both were trained.
+func (r *Result) LossGap() (float64, bool) {
+	soft, fused := r.Setup("softmax"), r.Setup("fused")
+	if soft == nil || fused == nil || soft.History == nil || fused.History == nil {
+		return 0, false
+	}
+	gap := 0.0
+	for e, l := range soft.History.TrainLoss {
+		gap = max(gap, math.Abs(l-fused.History.TrainLoss[e]))
+	}
+	return gap, true
+}
+
+// gapSentence says how far apart the set-ups' losses were, if both trained.
+func (r *Result) gapSentence() string {
+	gap, ok := r.LossGap()
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("The two set-ups' training losses differ by at most %.1e over the %d epochs.\n", gap, r.Config.Epochs)
+}
+
 // writeSummary prints the results on w.
 func (r *Result) writeSummary(w io.Writer) error {
 	fmt.Fprintf(w, "\n%s.\n\n", r.settings())
 	if err := r.table().Write(w); err != nil {
 		return err
 	}
+	fmt.Fprint(w, "\n", r.gapSentence())
 	fmt.Fprintf(w, "\nAccuracy per digit (%s set):\n\n", r.evalName())
 	if err := r.classTable().Write(w); err != nil {
 		return err
@@ -126,6 +160,7 @@ func (r *Result) Markdown() string {
 		"in float64 they train alike, so the gap the report saw between them came from elsewhere than the losses' mathematics.\n\n")
 	fmt.Fprintf(&b, "%s.\n\n", r.settings())
 	r.table().Write(&b)
+	fmt.Fprint(&b, "\n", r.gapSentence())
 	fmt.Fprintf(&b, "\nAccuracy per digit (%s set):\n\n", r.evalName())
 	r.classTable().Write(&b)
 	b.WriteString("\n")
@@ -155,6 +190,12 @@ func (r *Result) writeFigures(cfg *cli.Config, eval *data.Dataset) error {
 		lossChart := plot.NewLineChart("Cross-entropy per epoch", "epoch", "loss")
 		lossChart.LogY = true
 		accChart := plot.NewLineChart(strings.ToUpper(ev[:1])+ev[1:]+" accuracy per epoch", "epoch", "accuracy")
+		if gap, ok := r.LossGap(); ok && gap < 1e-9 {
+			// The set-ups' curves lie on each other: say so, and mark
+			// the first one's points so that both can be seen.
+			lossChart.Title += " (the two set-ups coincide)"
+			accChart.Title += " (the two set-ups coincide)"
+		}
 		for i, s := range r.Setups {
 			colour := plot.Colour(i)
 			train := lossChart.AddY(s.Name+" train", s.History.TrainLoss)
@@ -162,6 +203,9 @@ func (r *Result) writeFigures(cfg *cli.Config, eval *data.Dataset) error {
 			acc := accChart.AddY(s.Name, s.History.ValAccuracy)
 			train.Colour, test.Colour, acc.Colour = colour, colour, colour
 			test.Dashed = true
+			if i == 0 && len(r.Setups) > 1 {
+				train.Marker, test.Marker, acc.Marker = plot.Circle, plot.Circle, plot.Circle
+			}
 		}
 		if err := save("loss.svg", lossChart); err != nil {
 			return err

@@ -60,7 +60,8 @@ type Options struct {
 	Validation float64
 	// Save, when not empty, is the file the trained fused network (or the
 	// only one trained) is written to, by optim.SaveFile. Load, when not
-	// empty, is such a file to evaluate instead of training.
+	// empty, is such a file to evaluate instead of training, in the fused
+	// set-up unless Setups says "softmax".
 	Save, Load string
 }
 
@@ -108,6 +109,8 @@ type Result struct {
 	Quick       bool
 	Config      cli.Config // the settings used (epochs cut in quick mode)
 	Optimizer   string
+	Shift       int
+	WeightDecay float64
 	Setups      []*SetupResult
 	Saved       string   // the checkpoint written, if any
 	Figures     []string // paths of the figures written, in cfg.Out
@@ -158,6 +161,9 @@ func Run(cfg *cli.Config, opts Options) (*Result, error) {
 	if err := c.Check(); err != nil {
 		return nil, err
 	}
+	if opts.Load != "" && (opts.Setups == "" || opts.Setups == "both") {
+		opts.Setups = "fused" // the two would evaluate the same weights
+	}
 	setups, err := selectSetups(opts.Setups)
 	if err != nil {
 		return nil, err
@@ -195,6 +201,7 @@ func Run(cfg *cli.Config, opts Options) (*Result, error) {
 	res := &Result{
 		Source: opts.Data.String(), Train: train.Len(), Test: test.Len(),
 		Validation: opts.Validation > 0, Quick: c.Quick, Config: c, Optimizer: opts.Optimizer,
+		Shift: opts.Shift, WeightDecay: opts.WeightDecay,
 	}
 	for _, s := range setups {
 		sr, err := runSetup(&c, opts, s, train, test)
