@@ -103,10 +103,12 @@ func (l *Linear) BackwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 	return l.dx
 }
 
-// ZeroGrad sets the gradients of W and b to zero.
+// ZeroGrad sets the gradients of W and b to zero. (clear compiles to the
+// runtime's vectorised memclr, several times faster than a loop storing
+// zeros one by one, as Fill(0) does.)
 func (l *Linear) ZeroGrad() {
 	for _, p := range l.params {
-		p.Grad.Fill(0)
+		clear(p.Grad.Data)
 	}
 }
 
