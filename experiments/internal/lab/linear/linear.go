@@ -2,6 +2,7 @@ package linear
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -67,9 +68,7 @@ func Run(cfg *cli.Config) (*Result, error) {
 		return nil, err
 	}
 	r.Figures = r.figures.Paths
-	if err := r.print(cfg); err != nil {
-		return nil, err
-	}
+	r.print(cfg.Stdout)
 	return r, nil
 }
 
@@ -88,7 +87,7 @@ func (r *Result) regression(cfg *cli.Config) error {
 	}
 	opts := data.DefaultRegressionOptions()
 	r.TrueSlope, r.TrueIntercept = opts.A, opts.B
-	rng := planar.RNG(cfg.Seed, planar.StreamData, 0)
+	rng := planar.RNG(cfg.Seed, planar.StreamRegression, 0)
 	x, y, err := data.Regression(n, opts, rng)
 	if err != nil {
 		return err
@@ -99,11 +98,11 @@ func (r *Result) regression(cfg *cli.Config) error {
 	}
 
 	// The regression is cheap: -quick trains on fewer points, as long.
-	lin := layers.NewLinear(1, 1, planar.RNG(cfg.Seed, planar.StreamInit, 0))
+	lin := layers.NewLinear(1, 1, planar.RNG(cfg.Seed, planar.StreamRegression, 1))
 	mse := losses.NewMSE()
 	t := planar.Training{
 		Net: lin, Loss: mse, LR: cfg.LR, Epochs: cfg.Epochs, Batch: cfg.Batch,
-		RNG:      planar.RNG(cfg.Seed, planar.StreamBatches, 0),
+		RNG:      planar.RNG(cfg.Seed, planar.StreamRegression, 2),
 		Progress: cli.NewProgress(cfg.Stderr, "regression", cfg.Epochs),
 	}
 	r.RegressionLoss = t.Run(xTrain, yTrain).Step
@@ -178,9 +177,8 @@ func (r *Result) Tables() (regression, classifiers *cli.Table) {
 	return regression, r.classifierTable
 }
 
-func (r *Result) print(cfg *cli.Config) error {
+func (r *Result) print(w io.Writer) {
 	reg, cls := r.Tables()
-	w := cfg.Stdout
 	fmt.Fprintln(w, "Linear regression of y = 3x + 4 + noise:")
 	reg.Write(w)
 	fmt.Fprintln(w, "\nLinear classifier (MSE on labels ±1):")
@@ -189,7 +187,6 @@ func (r *Result) print(cfg *cli.Config) error {
 	for _, f := range r.Figures {
 		fmt.Fprintln(w, " ", f)
 	}
-	return nil
 }
 
 // Markdown returns the results as a section of docs/results.md: the two

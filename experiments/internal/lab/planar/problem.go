@@ -86,7 +86,12 @@ const (
 	StreamBatches = 300
 )
 
-// RNG returns the generator of a stream for a kind of data.
+// StreamRegression is the first of the streams of the linear regression,
+// which has no kind: RNG(seed, StreamRegression, i) for its i-th generator.
+const StreamRegression = 400
+
+// RNG returns the generator of a stream for a kind of data, seeded with
+// (seed, stream + kind).
 func RNG(seed uint64, stream uint64, kind data.Kind) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, stream+uint64(kind)))
 }
