@@ -41,7 +41,7 @@
 //
 // It is fast because of four things, each explained in docs/matmul.md:
 //
-//   - Blocking. C is cut into tiles of at most 512×128; k into blocks of
+//   - Blocking. C is cut into tiles of at most 512×256; k into blocks of
 //     256. A 4×8 tile of C is kept in registers while 256 products are
 //     added to each of its sums; the 256×8 panel of B it reads (16 KiB)
 //     stays in the 32 KiB L1 cache and a 128×256 block of A (256 KiB) in
@@ -58,9 +58,9 @@
 //   - Goroutines. Large products are split into tiles of C that the
 //     calling goroutine and up to GOMAXPROCS−1 workers of a pool take in
 //     turn; each tile is computed by one goroutine from start to end.
-//     Products under 64·64·64 multiply-adds stay on the calling goroutine,
-//     and products under 128 multiply-adds skip packing and run the plain
-//     loop.
+//     Products under 128·128·128 multiply-adds, which include those of an
+//     MLP on a batch of 32, stay on the calling goroutine, and products of
+//     at most 4·4·4 skip packing and run the plain loop.
 //
 // Gemm into an existing C allocates nothing once its buffers are warm.
 package tensor

@@ -31,7 +31,8 @@ import (
 // the additions that make one element. Large products are cache-blocked,
 // packed, run through a register-tiled micro-kernel and split over at most
 // GOMAXPROCS goroutines of a pool that lives as long as the program; see
-// docs/matmul.md. Gemm into an existing c does not allocate.
+// docs/matmul.md. Gemm into an existing c does not allocate, and several
+// goroutines may call Gemm at once.
 func Gemm(transA, transB bool, alpha float64, a, b *Tensor, beta float64, c *Tensor) {
 	m, n, k := gemmShapes(transA, transB, a, b, c)
 	gemm(transA, transB, m, n, k, alpha, a.Data, b.Data, beta, c.Data, runtime.GOMAXPROCS(0))

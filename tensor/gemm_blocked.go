@@ -34,22 +34,27 @@ const (
 	// once for each micro-panel of b.
 	gemmMC = 128
 	// gemmNC is the most columns of a tile: the packed block of b, KC×NC, is
-	// 256·128·8 B = 256 KiB. Each of its micro-panels is brought to L1 once
-	// per block of a and reused there MC/MR = 32 times.
-	gemmNC = 128
-	// gemmTileMaxRows is the most rows of a tile. A tile re-packs its block
-	// of b only once per block of k, so tall tiles pack less; the bound keeps
-	// the acc buffer (tile rows × NC values) at 512 KiB.
+	// 256·256·8 B = 512 KiB. Each of its micro-panels is brought to L1 once
+	// per block of a and reused there MC/MR = 32 times. A tile packs its
+	// rows of a once for its NC columns: 256 packs a of a 1024×1024
+	// product half as often as 128, which measured 8 to 12 % faster.
+	gemmNC = 256
+	// gemmTileMaxRows is the most rows of a tile. A tile packs its block of
+	// b once per block of k for all its rows, so tall tiles pack less; the
+	// bound keeps the acc buffer (tile rows × NC values) at 1 MiB.
 	gemmTileMaxRows = 4 * gemmMC
 
 	// gemmDirectMax is the largest m·n·k that Gemm multiplies with the
 	// plain loop, without packing: at 4×4×4 the two take the same time
 	// (BenchmarkGemmSmall).
 	gemmDirectMax = 4 * 4 * 4
-	// gemmParallelMin is the smallest m·n·k worth splitting over several
-	// goroutines: below it, waking a worker costs more than the share of
-	// the work it takes over (BenchmarkGemmParallel).
-	gemmParallelMin = 64 * 64 * 64
+	// gemmParallelMin is the smallest m·n·k split over several goroutines.
+	// Below it a product takes less than about 80 µs on one core, and
+	// waking a worker costs microseconds on an idle machine and up to a
+	// scheduler time slice on a busy one (BenchmarkGemmParallel). The
+	// products of an MLP on a batch of 32 (about 2²⁰ multiply-adds) stay on
+	// the calling goroutine.
+	gemmParallelMin = 128 * 128 * 128
 )
 
 // gemmJob is one blocked product. Its tiles of c are the tasks: any worker

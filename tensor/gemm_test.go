@@ -435,8 +435,8 @@ func TestGemmPlan(t *testing.T) {
 		m, n, k, workers int
 		tm, tn, tiles    int
 	}{
-		{1024, 1024, 1024, 1, gemmTileMaxRows, gemmNC, 2 * 8},
-		{1024, 1024, 1024, 2, gemmTileMaxRows, gemmNC, 2 * 8},
+		{1024, 1024, 1024, 1, gemmTileMaxRows, gemmNC, 2 * 4},
+		{1024, 1024, 1024, 2, gemmTileMaxRows, gemmNC, 2 * 4},
 		{32, 128, 256, 2, 32, 32, 4}, // an MLP batch: split the columns
 		{256, 128, 32, 2, 64, 64, 8}, // the weight gradient
 		{32, 128, 256, 1, 32, 128, 1},
