@@ -171,12 +171,27 @@ func TestProductDims(t *testing.T) {
 }
 
 // The benchmarks below time the training steps that experiments/bench
-// trains; profile them with
+// trains, on the first USPS images when FindLocal finds them (the data
+// changes the cost of the BCE: its logs are skipped where a pixel is 0 or
+// 1), on random images otherwise. Profile them with
 //
 //	go test -run '^$' -bench Step -cpuprofile cpu.prof ./experiments/internal/lab/bench
 //	go tool pprof -top cpu.prof
 
-// stepBench times o.Step on one batch of 32 random examples.
+// benchBatch returns the first 32 USPS training images, or 32 random ones.
+func benchBatch(b *testing.B, rng *rand.Rand) *data.Dataset {
+	train, _, where, err := FindLocal("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if train == nil {
+		b.Logf("random images: %s", where)
+		return randomDigits(32, rng)
+	}
+	return firstRows(train, 32)
+}
+
+// stepBench times o.Step on one batch.
 func stepBench(b *testing.B, o *optim.Optim, x, y *tensor.Tensor) {
 	b.ReportAllocs()
 	for b.Loop() {
@@ -186,12 +201,12 @@ func stepBench(b *testing.B, o *optim.Optim, x, y *tensor.Tensor) {
 
 func BenchmarkMLPStep(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
-	d := randomDigits(32, rng)
+	d := benchBatch(b, rng)
 	stepBench(b, optim.New(MLP(rng), losses.NewSoftmaxCrossEntropy(), 0.1), d.X, d.OneHot())
 }
 
 func BenchmarkAutoencoderStep(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
-	d := randomDigits(32, rng)
+	d := benchBatch(b, rng)
 	stepBench(b, optim.New(Autoencoder(rng), losses.NewBCE(), 0.1), d.X, d.X)
 }
