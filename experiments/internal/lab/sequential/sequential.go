@@ -186,55 +186,34 @@ func Run(cfg *cli.Config, opts Options) (*Result, error) {
 	}
 
 	r := &Result{figures: planar.Figures{Config: cfg}}
-	var ex *export
-	var exErr error
-	fingerprints := map[*planar.Problem]string{}
+	rec := &recorder{settings: s, export: opts.Export != ""}
 	t := planar.Trainer{
 		Build: func(rng *rand.Rand) layers.Module { return NewNet(rng) },
 		Loss:  loss, Level: 0.5,
 		LR: cfg.LR, Epochs: epochs, Batch: cfg.Batch, Seed: cfg.Seed,
 		Progress: cfg.Stderr,
-		OnStart: func(p *planar.Problem, net layers.Module) {
-			fingerprints[p] = Fingerprint(p, net)
-			if opts.Export != "" {
-				ex, exErr = newExport(p, net.(*layers.Sequential), s)
-			}
-		},
+		OnStart:  rec.start,
 	}
-	if opts.Export != "" {
-		t.OnBatch = func(p *planar.Problem, epoch int, rows []int) {
-			if ex == nil {
-				return
-			}
-			if len(ex.Orders) < epoch {
-				ex.Orders = append(ex.Orders, make([]int, 0, p.X.Rows()))
-			}
-			ex.Orders[epoch-1] = append(ex.Orders[epoch-1], rows...)
-		}
+	if rec.export {
+		t.OnBatch = rec.batch
 	}
 	twin := t
-	twin.OnBatch, twin.Progress = nil, nil
-	twin.OnStart = func(p *planar.Problem, net layers.Module) {
-		for _, prm := range net.Parameters() {
-			for i, v := range prm.Value.Data {
-				prm.Value.Data[i] = math.Nextafter(v, math.Inf(1))
-			}
-		}
-	}
+	twin.OnStart, twin.OnBatch, twin.Progress = func(_ *planar.Problem, net layers.Module) { nextUp(net) }, nil, nil
+
 	for _, p := range problems {
 		m := t.Fit(p)
 		r.Models = append(r.Models, m)
-		c := compare(m, ref, fingerprints[p], s)
+		c := compare(m, ref, rec.fingerprint, s)
 		if c.PyTorch != nil {
 			c.Twin = twin.Fit(p).Curve.Epoch
 			c.TwinGap, c.TwinRelGap, c.TwinAgree = gaps(m.Curve.Epoch, c.Twin)
 		}
 		r.Comparisons = append(r.Comparisons, c)
-		if opts.Export != "" {
-			if exErr != nil {
-				return nil, exErr
+		if rec.export {
+			if rec.err != nil {
+				return nil, rec.err
 			}
-			path, err := ex.write(opts.Export)
+			path, err := rec.ex.write(opts.Export)
 			if err != nil {
 				return nil, err
 			}
@@ -248,6 +227,47 @@ func Run(cfg *cli.Config, opts Options) (*Result, error) {
 	r.Figures = r.figures.Paths
 	r.print(cfg.Stdout)
 	return r, nil
+}
+
+// A recorder keeps what the comparison with PyTorch needs of the training
+// under way: the fingerprint of its data and initial weights and, when
+// exporting, the export with the order of every epoch.
+type recorder struct {
+	settings    settings
+	export      bool
+	fingerprint string
+	ex          *export
+	err         error
+}
+
+// start is the Trainer's OnStart: net holds the initial weights.
+func (rec *recorder) start(p *planar.Problem, net layers.Module) {
+	rec.fingerprint = Fingerprint(p, net)
+	if rec.export {
+		rec.ex, rec.err = newExport(p, net.(*layers.Sequential), rec.settings)
+	}
+}
+
+// batch is the Trainer's OnBatch: the batches of an epoch are consecutive
+// runs of its order.
+func (rec *recorder) batch(p *planar.Problem, epoch int, rows []int) {
+	if rec.ex == nil {
+		return
+	}
+	if len(rec.ex.Orders) < epoch {
+		rec.ex.Orders = append(rec.ex.Orders, make([]int, 0, p.X.Rows()))
+	}
+	rec.ex.Orders[epoch-1] = append(rec.ex.Orders[epoch-1], rows...)
+}
+
+// nextUp moves every parameter of net to the next float64 up: the twin's
+// initial weights.
+func nextUp(net layers.Module) {
+	for _, prm := range net.Parameters() {
+		for i, v := range prm.Value.Data {
+			prm.Value.Data[i] = math.Nextafter(v, math.Inf(1))
+		}
+	}
 }
 
 const noReference = "no PyTorch reference given"
