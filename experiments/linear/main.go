@@ -15,7 +15,7 @@ import (
 )
 
 func main() {
-	cfg := cli.Register(flag.CommandLine, "linear", cli.Config{Epochs: 100, LR: 0.05, Batch: 32, Seed: 1})
+	cfg := cli.Register(flag.CommandLine, "linear", linear.Defaults)
 	markdown := flag.Bool("markdown", false, "also print the results as a Markdown section")
 	flag.Parse()
 	cli.Main("linear", func() error {

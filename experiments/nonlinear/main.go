@@ -15,7 +15,7 @@ import (
 )
 
 func main() {
-	cfg := cli.Register(flag.CommandLine, "nonlinear", cli.Config{Epochs: 200, LR: 0.5, Batch: 32, Seed: 1})
+	cfg := cli.Register(flag.CommandLine, "nonlinear", nonlinear.Defaults)
 	opts := nonlinear.DefaultOptions()
 	flag.IntVar(&opts.Hidden, "hidden", opts.Hidden, "`units` of the hidden layer")
 	flag.StringVar(&opts.Loss, "loss", opts.Loss, "loss: bce (binary cross-entropy) or mse (the course's)")

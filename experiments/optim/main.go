@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	cfg := cli.Register(flag.CommandLine, "optim", cli.Config{Epochs: 500, LR: 0.2, Batch: 32, Seed: 1})
+	cfg := cli.Register(flag.CommandLine, "optim", optimlab.Defaults)
 	opts := optimlab.DefaultOptions()
 	flag.Float64Var(&opts.Momentum, "momentum", opts.Momentum, "momentum `μ` of SGD with momentum and Nesterov")
 	flag.Float64Var(&opts.MomentumLR, "momentum-lr", opts.MomentumLR, "learning `rate` of SGD with momentum and Nesterov (0: lr·(1 − μ), the plain step's long-run step)")

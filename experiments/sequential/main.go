@@ -20,7 +20,7 @@ import (
 )
 
 func main() {
-	cfg := cli.Register(flag.CommandLine, "sequential", cli.Config{Epochs: 500, LR: 0.2, Batch: 32, Seed: 1})
+	cfg := cli.Register(flag.CommandLine, "sequential", sequential.Defaults)
 	opts := sequential.DefaultOptions()
 	flag.StringVar(&opts.Loss, "loss", opts.Loss, "loss: bce (binary cross-entropy) or mse")
 	flag.StringVar(&opts.Export, "export", "", "write the data, initial weights and batch order for pytorch_reference.py into `dir`")

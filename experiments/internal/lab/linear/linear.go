@@ -26,6 +26,10 @@ const (
 	quickResolution  = 40 // grid points per side of a -quick decision boundary
 )
 
+// Defaults are the settings of the command's full run, those of
+// docs/results.md.
+var Defaults = cli.Config{Epochs: 100, LR: 0.05, Batch: 32, Seed: 1}
+
 // Result holds what Run measured and the figures it wrote.
 type Result struct {
 	// The regression: the true line, the learned one and the test MSE.

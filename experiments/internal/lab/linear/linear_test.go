@@ -19,7 +19,9 @@ const (
 )
 
 func quickConfig(t *testing.T) *cli.Config {
-	return &cli.Config{Epochs: 100, LR: 0.05, Batch: 32, Seed: 1, Out: t.TempDir(), Quick: true, Stdout: io.Discard, Stderr: io.Discard}
+	cfg := Defaults
+	cfg.Out, cfg.Quick, cfg.Stdout, cfg.Stderr = t.TempDir(), true, io.Discard, io.Discard
+	return &cfg
 }
 
 func TestRunQuick(t *testing.T) {

@@ -31,6 +31,10 @@ type Options struct {
 // DefaultOptions returns a hidden layer of 10 units and the BCE.
 func DefaultOptions() Options { return Options{Hidden: 10, Loss: "bce"} }
 
+// Defaults are the settings of the command's full run, those of
+// docs/results.md.
+var Defaults = cli.Config{Epochs: 200, LR: 0.5, Batch: 32, Seed: 1}
+
 // Result holds what Run measured and the figures it wrote.
 type Result struct {
 	Options Options

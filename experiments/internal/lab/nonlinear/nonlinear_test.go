@@ -14,7 +14,9 @@ import (
 const solved = 0.97
 
 func quickConfig(t *testing.T) *cli.Config {
-	return &cli.Config{Epochs: 200, LR: 0.5, Batch: 32, Seed: 1, Out: t.TempDir(), Quick: true, Stdout: io.Discard, Stderr: io.Discard}
+	cfg := Defaults
+	cfg.Out, cfg.Quick, cfg.Stdout, cfg.Stderr = t.TempDir(), true, io.Discard, io.Discard
+	return &cfg
 }
 
 func TestRunQuick(t *testing.T) {

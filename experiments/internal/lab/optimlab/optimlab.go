@@ -64,6 +64,10 @@ func methods(cfg *cli.Config, opts Options) []Method {
 	}
 }
 
+// Defaults are the settings of the command's full run, those of
+// docs/results.md.
+var Defaults = cli.Config{Epochs: 500, LR: 0.2, Batch: 32, Seed: 1}
+
 // Result holds what Run measured and the figures it wrote.
 type Result struct {
 	Methods  []Method

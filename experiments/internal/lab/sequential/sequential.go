@@ -66,6 +66,10 @@ type settings struct {
 	Loss   string
 }
 
+// Defaults are the settings of the command's full run, those of
+// docs/results.md.
+var Defaults = cli.Config{Epochs: 500, LR: 0.2, Batch: 32, Seed: 1}
+
 // Result holds what Run measured and the files it wrote.
 type Result struct {
 	Models []*planar.Model

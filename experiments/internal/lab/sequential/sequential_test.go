@@ -27,7 +27,9 @@ const (
 )
 
 func config(t *testing.T, quick bool) *cli.Config {
-	return &cli.Config{Epochs: 500, LR: 0.2, Batch: 32, Seed: 1, Out: t.TempDir(), Quick: quick, Stdout: io.Discard, Stderr: io.Discard}
+	cfg := Defaults
+	cfg.Out, cfg.Quick, cfg.Stdout, cfg.Stderr = t.TempDir(), quick, io.Discard, io.Discard
+	return &cfg
 }
 
 func TestRunQuick(t *testing.T) {
