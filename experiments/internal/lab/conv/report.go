@@ -212,27 +212,45 @@ func firstConv(net *layers.Sequential) (w *tensor.Tensor, kH, kW int) {
 }
 
 // filterGrid shows the first layer's kernels, one image per output
-// channel, on a grey scale symmetric about 0: mid-grey is 0, black the
-// largest weight in absolute value and white its opposite. The first layer
-// reads one channel, so a kernel is a kH×kW image.
+// channel. The first layer reads one channel, so a kernel is a kH×kW image;
+// each is divided by its largest weight in absolute value, so that
+// mid-grey is 0 and black and white are ±that weight: the grid shows the
+// kernels' shapes, not their sizes.
 func filterGrid(m *ModelResult) *plot.ImageGrid {
 	w, kH, kW := firstConv(m.Net)
 	chans := w.Shape[len(w.Shape)-1]
 	g := plot.NewImageGrid(fmt.Sprintf("%s: the %d first-layer kernels (%d×%d)", m.Title, chans, kH, kW), 8)
 	g.Scale = 12
-	big := 0.0
-	for _, v := range w.Data {
-		big = max(big, math.Abs(v))
+	if kH == 1 {
+		g.Scale = 16
 	}
-	g.Min, g.Max = -big, big
+	g.Min, g.Max = -1, 1
 	for o := range chans {
 		pix := make([]float64, kH*kW)
 		for q := range pix {
 			pix[q] = w.Data[q*chans+o] // W[q][0][o], q = di·kW + dj
 		}
+		normalize(pix)
 		g.Add(pix, kW, kH, fmt.Sprint(o+1))
 	}
 	return g
+}
+
+// normalize divides v by its largest absolute value, unless all are 0.
+// NaN values stay NaN.
+func normalize(v []float64) {
+	big := 0.0
+	for _, x := range v {
+		if !math.IsNaN(x) {
+			big = max(big, math.Abs(x))
+		}
+	}
+	if big == 0 {
+		return
+	}
+	for i := range v {
+		v[i] /= big
+	}
 }
 
 // mapGrid shows what the first layer computes on one digit: the digit,
@@ -263,17 +281,10 @@ func mapGrid(m *ModelResult, digit []float64, label int) *plot.ImageGrid {
 		for i := range pix {
 			pix[i] = math.NaN()
 		}
-		big := 0.0
 		for t := range positions {
-			big = max(big, math.Abs(y.Data[t*chans+o]))
+			pix[offset+t] = y.Data[t*chans+o]
 		}
-		for t := range positions {
-			v := y.Data[t*chans+o]
-			if big > 0 {
-				v /= big
-			}
-			pix[offset+t] = v
-		}
+		normalize(pix)
 		g.Add(pix, side, side, fmt.Sprint(o+1))
 	}
 	return g
