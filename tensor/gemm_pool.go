@@ -10,7 +10,7 @@ import "sync"
 // The pool keeps free lists of jobs and of the caller's packing buffers, so
 // that a Gemm call allocates nothing once the lists are warm. (sync.Pool
 // would do, but it may drop what it holds at any garbage collection, and
-// always at random under the race detector.)
+// drops items at random under the race detector.)
 var gemmPool struct {
 	mu      sync.Mutex
 	workers int           // goroutines started
