@@ -25,7 +25,7 @@ func main() {
 	flag.IntVar(&opts.Hidden, "hidden", opts.Hidden, "`width` of the hidden layers")
 	flag.IntVar(&opts.Code, "code", opts.Code, "`size` of the code")
 	flag.BoolVar(&opts.Grid, "grid", false, "grid search over lr, hidden width, code size and batch size first, then retrain the best")
-	flag.IntVar(&opts.GridEpochs, "grid-epochs", 0, "`epochs` of each configuration of the grid (default 10, 2 with -quick)")
+	flag.IntVar(&opts.GridEpochs, "grid-epochs", 0, "`epochs` of each configuration of the grid (default: -epochs, 2 with -quick)")
 	flag.IntVar(&opts.Workers, "workers", 0, "configurations of the grid trained at `once` (default: the number of cores)")
 	flag.BoolVar(&opts.Studies, "studies", opts.Studies, "run the denoising and classification studies")
 	flag.Parse()

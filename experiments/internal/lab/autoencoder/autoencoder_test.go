@@ -67,14 +67,15 @@ func TestQuickRun(t *testing.T) {
 	if len(res.Grid) != len(quickGrid) || res.Hyper != bestWithCode(res.Grid, DefaultCode).Hyper {
 		t.Errorf("grid %v, retrained %v", res.Grid, res.Hyper)
 	}
-	// Denoising: the noisy input is worse than the clean one, and the
-	// denoising auto-encoder is no worse on noisy digits than the plain one
-	// by more than rounding.
-	if len(res.Denoising) != 1+len(quickNoiseLevels) || res.Denoising[0].Sigma != 0 {
-		t.Fatalf("noise levels %v", res.Denoising)
+	// Denoising: noise clipped to [0, 1] moves a pixel by less than σ on
+	// average, and both auto-encoders do better than a grey 0.5 everywhere
+	// (whose error is at least 0.25 where pixels are 0 or 1). Too short a
+	// run to say which of the two wins: docs/results-usps.md does.
+	if len(res.Denoising) != 1+len(quickNoiseLevels) || res.Denoising[0].Sigma != 0 || res.Denoising[0].PlainMSE != res.TestMSE {
+		t.Fatalf("noise levels %+v", res.Denoising)
 	}
 	for _, n := range res.Denoising[1:] {
-		if !(n.InputMSE > 0) || !(n.DenoisingMSE < 1.1*n.PlainMSE) {
+		if !(n.InputMSE > 0 && n.InputMSE < n.Sigma*n.Sigma) || !(n.PlainMSE < 0.2) || !(n.DenoisingMSE < 0.2) {
 			t.Errorf("σ = %g: input %.4f, plain %.4f, denoising %.4f", n.Sigma, n.InputMSE, n.PlainMSE, n.DenoisingMSE)
 		}
 	}
@@ -119,6 +120,18 @@ func TestGridDeterministic(t *testing.T) {
 		if one[i] != two[i] {
 			t.Errorf("configuration %d: %+v with one worker, %+v with two", i, one[i], two[i])
 		}
+	}
+}
+
+// The grid trains on five sixths of the training set and scores on the rest.
+func TestGridSplit(t *testing.T) {
+	train := digits.Generate(600, 1)
+	fit, val, err := gridSplit(train, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fit.Len() != 500 || val.Len() != 100 {
+		t.Errorf("split of 600 images: %d to train on, %d to score, want 500 and 100", fit.Len(), val.Len())
 	}
 }
 

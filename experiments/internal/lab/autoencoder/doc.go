@@ -6,8 +6,9 @@
 //	encoder: Linear(256,100) → TanH → Linear(100,10) → TanH
 //	decoder: Linear(10,100) → TanH → Linear(100,256) → Sigmoid
 //
-// trained with Adam to reproduce its input under the binary cross-entropy of
-// the pixels, which are grey levels in [0, 1]. Run draws test digits beside
+// trained with Adam (the learning rate falling to 0 along a cosine) to
+// reproduce its input under the binary cross-entropy of the pixels, which
+// are grey levels in [0, 1]. Run draws test digits beside
 // their reconstructions, the loss curves, and a t-SNE map of the 10-d codes
 // of the whole test set coloured by digit (package tsne).
 //

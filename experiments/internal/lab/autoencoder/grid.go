@@ -15,10 +15,10 @@ var GridSpace = struct {
 	LR                  []float64
 	Hidden, Code, Batch []int
 }{
-	LR:     []float64{1e-3, 3e-3},
-	Hidden: []int{64, 100, 200},
+	LR:     []float64{1e-3, 3e-3, 1e-2},
+	Hidden: []int{100, 200},
 	Code:   []int{5, 10, 20},
-	Batch:  []int{32, 128},
+	Batch:  []int{16, 64},
 }
 
 // quickGrid is the grid of quick mode: two configurations.
@@ -62,15 +62,13 @@ func searchGrid(cfg *cli.Config, opts Options, train, test *data.Dataset) ([]Gri
 	if cfg.Quick {
 		hypers = quickGrid
 	}
-	held, kept, err := data.SplitIndices(train.Len(), validationFraction, rand.New(rand.NewPCG(cfg.Seed, streamSplit)))
+	fit, val, err := gridSplit(train, cfg.Seed)
 	if err != nil {
 		return nil, err
 	}
-	fit, val := train.Subset(kept), train.Subset(held)
 
 	points := make([]GridPoint, len(hypers))
 	errs := make([]error, len(hypers))
-	progress := cli.NewProgress(cfg.Stderr, "grid search", len(hypers))
 	var (
 		mu   sync.Mutex
 		done int
@@ -85,7 +83,7 @@ func searchGrid(cfg *cli.Config, opts Options, train, test *data.Dataset) ([]Gri
 		points[i] = GridPoint{Hyper: h, ValLoss: BCE(t.Net, val.X), TestLoss: BCE(t.Net, test.X)}
 		mu.Lock()
 		done++
-		progress.Update(done, points[i].ValLoss)
+		fmt.Fprintf(cfg.Stderr, "grid search %d/%d: %v: validation BCE %.4f (%s)\n", done, len(hypers), h, points[i].ValLoss, t.Time.Round(1e8))
 		mu.Unlock()
 	})
 	for _, err := range errs {
@@ -94,6 +92,16 @@ func searchGrid(cfg *cli.Config, opts Options, train, test *data.Dataset) ([]Gri
 		}
 	}
 	return points, nil
+}
+
+// gridSplit cuts the training set into the part the grid trains on and the
+// part it scores on, validationFraction of it.
+func gridSplit(train *data.Dataset, seed uint64) (fit, val *data.Dataset, err error) {
+	kept, held, err := data.SplitIndices(train.Len(), validationFraction, rand.New(rand.NewPCG(seed, streamSplit)))
+	if err != nil {
+		return nil, nil, err
+	}
+	return train.Subset(kept), train.Subset(held), nil
 }
 
 // bestWithCode returns the configuration of code size code with the lowest

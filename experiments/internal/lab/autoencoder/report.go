@@ -34,7 +34,7 @@ func (r *Result) settings() string {
 	}
 	h := r.Hyper
 	fmt.Fprintf(&b, "; encoder 256 → %d → %d, decoder %d → %d → 256, TanH and a Sigmoid output; BCE; "+
-		"Adam, learning rate %g, %d epochs of batches of %d; seed %d", h.Hidden, h.Code, h.Code, h.Hidden, h.LR, r.Config.Epochs, h.Batch, r.Config.Seed)
+		"Adam, learning rate %g falling to 0 along a cosine, %d epochs of batches of %d; seed %d", h.Hidden, h.Code, h.Code, h.Hidden, h.LR, r.Config.Epochs, h.Batch, r.Config.Seed)
 	return b.String()
 }
 

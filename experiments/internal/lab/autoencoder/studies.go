@@ -42,11 +42,7 @@ func denoising(cfg *cli.Config, h Hyper, train, test *data.Dataset, plain *Train
 	}
 	res := make([]NoiseLevel, len(levels))
 	errs := make([]error, len(levels))
-	progress := cli.NewProgress(cfg.Stderr, "denoising", len(levels))
-	var (
-		mu   sync.Mutex
-		done int
-	)
+	var mu sync.Mutex
 	parallel(len(levels), 0, func(i int) {
 		sigma := levels[i]
 		t, err := Training{Hyper: h, Epochs: cfg.Epochs, Seed: cfg.Seed, Noise: sigma}.Train(train.X, nil)
@@ -65,8 +61,7 @@ func denoising(cfg *cli.Config, h Hyper, train, test *data.Dataset, plain *Train
 		nl.DenoisingMSE = meanSquaredError(nl.denoised, test.X)
 		res[i] = nl
 		mu.Lock()
-		done++
-		progress.Update(done, nl.DenoisingMSE)
+		fmt.Fprintf(cfg.Stderr, "denoising σ = %g: MSE %.4f (%s)\n", sigma, nl.DenoisingMSE, t.Time.Round(1e8))
 		mu.Unlock()
 	})
 	for _, err := range errs {

@@ -20,6 +20,12 @@
 // matrix, a test digit of each class with its prediction, and the first
 // mistakes.
 //
+// Training is SGD with Nesterov momentum and a cosine learning rate, and
+// each epoch sees every training image shifted by up to a pixel along each
+// axis (digits.Augment): the cheapest augmentation of digits, which removes
+// about a third of the test errors of the plain training
+// (docs/results-usps.md).
+//
 // The test set is evaluated after every epoch for the curves only: nothing
 // is chosen by it. Options.Validation holds out part of the training set
 // instead, which is how the defaults were chosen.
