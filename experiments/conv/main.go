@@ -27,7 +27,7 @@ func main() {
 	var opts conv.Options
 	opts.Data.RegisterFlags(flag.CommandLine)
 	flag.StringVar(&opts.Model, "model", "both", "networks to train: both, conv1d or conv2d")
-	flag.StringVar(&opts.Optimizer, "optimizer", conv.DefaultOptimizer, "update rule: adam, or sgd (Nesterov momentum 0.9)")
+	flag.StringVar(&opts.Optimizer, "optimizer", conv.DefaultOptimizer, "update rule: sgd (Nesterov momentum 0.9) or adam")
 	flag.IntVar(&opts.Shift, "shift", conv.DefaultShift, "shift training images by up to `n` pixels, anew every epoch (0: no augmentation)")
 	flag.Float64Var(&opts.Validation, "val", 0, "hold out this `fraction` of the training set and evaluate on it instead of the test set")
 	flag.StringVar(&opts.Save, "save", "", "write the trained weights to `file` (both networks: file.conv1d.ext, file.conv2d.ext)")

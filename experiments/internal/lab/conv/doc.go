@@ -13,8 +13,8 @@
 //	Conv2D(5×5, 16→32, padding 2) → ReLU → MaxPool2D(2) →
 //	Flatten → Linear(512→100) → ReLU → Linear(100→10)
 //
-// Both train with the fused softmax cross-entropy, by Adam with a learning
-// rate falling to 0 along a cosine, on training images shifted by up to one
+// Both train with the fused softmax cross-entropy, by SGD with Nesterov
+// momentum and a learning rate falling to 0 along a cosine, on training images shifted by up to one
 // pixel in each direction, anew every epoch (digits.Augment). Run prints each
 // epoch's progress and a summary table, and draws the loss and error-rate
 // curves, and for each network its confusion matrix, its first mistakes, its

@@ -45,10 +45,10 @@ func (r *Result) settings() string {
 }
 
 func optimizerName(name string) string {
-	if name == "sgd" {
-		return "SGD with Nesterov momentum 0.9"
+	if name == "adam" {
+		return "Adam"
 	}
-	return "Adam"
+	return "SGD with Nesterov momentum 0.9"
 }
 
 // table returns the summary: one row per model.
