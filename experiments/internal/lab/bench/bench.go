@@ -133,11 +133,17 @@ func (r *Result) WriteTable(w io.Writer) error {
 		fmt.Fprintf(&sb, "data: %s, %s (%d training, %d test examples)\n", r.Data, r.DataNote, r.Train, r.Test)
 		fmt.Fprintf(&sb, "training: plain SGD, lr %g, batch %d, %d epochs, seed %d; s/epoch is the median of the epochs after the first\n\n",
 			r.LR, r.Batch, r.Epochs, r.Seed)
-		t := cli.Table{Header: []string{"network", "s/epoch", "samples/s", "test", "allocs/step"}}
-		t.Add(MLPName, fmt.Sprintf("%.4f", r.MLP.SecPerEpoch), fmt.Sprintf("%.0f", r.MLP.SamplesPerSec),
+		t := cli.Table{Header: []string{"network", "s/epoch", "CPU s/epoch", "samples/s", "test", "allocs/step"}}
+		cpu := func(tm Timing) string {
+			if tm.EpochCPUSeconds == nil {
+				return "—"
+			}
+			return fmt.Sprintf("%.4f", tm.CPUSecPerEpoch)
+		}
+		t.Add(MLPName, fmt.Sprintf("%.4f", r.MLP.SecPerEpoch), cpu(r.MLP.Timing), fmt.Sprintf("%.0f", r.MLP.SamplesPerSec),
 			fmt.Sprintf("accuracy %.4f", r.MLP.TestAccuracy), r.MLP.AllocsPerStep)
 		a := r.Autoencoder
-		t.Add(AutoencoderName, fmt.Sprintf("%.4f", a.SecPerEpoch), fmt.Sprintf("%.0f", a.SamplesPerSec),
+		t.Add(AutoencoderName, fmt.Sprintf("%.4f", a.SecPerEpoch), cpu(a.Timing), fmt.Sprintf("%.0f", a.SamplesPerSec),
 			fmt.Sprintf("BCE %.4f", a.TestLoss), a.AllocsPerStep)
 		if err := t.Write(&sb); err != nil {
 			return err

@@ -46,6 +46,9 @@ func TestRunQuick(t *testing.T) {
 		if tm.SecPerEpoch != tm.EpochSeconds[1] {
 			t.Errorf("sec per epoch %g, want the second epoch's %g", tm.SecPerEpoch, tm.EpochSeconds[1])
 		}
+		if _, ok := processCPU(); ok && (len(tm.EpochCPUSeconds) != quickEpochs || !(tm.CPUSecPerEpoch > 0)) {
+			t.Errorf("CPU seconds %v, per epoch %g", tm.EpochCPUSeconds, tm.CPUSecPerEpoch)
+		}
 		if tm.AllocsPerStep != 0 {
 			t.Errorf("%g allocations per step, want 0", tm.AllocsPerStep)
 		}

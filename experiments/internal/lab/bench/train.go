@@ -48,6 +48,13 @@ type Timing struct {
 	SecPerEpoch float64 `json:"sec_per_epoch"`
 	// SamplesPerSec is the number of training examples over SecPerEpoch.
 	SamplesPerSec float64 `json:"samples_per_sec"`
+	// EpochCPUSeconds is the CPU time of the process during each epoch, on
+	// all its threads, and CPUSecPerEpoch their median after the first, as
+	// SecPerEpoch. On a machine that other programs keep busy, CPU time
+	// varies much less than wall time. Both are empty where the CPU time
+	// cannot be read (outside unix).
+	EpochCPUSeconds []float64 `json:"epoch_cpu_seconds,omitempty"`
+	CPUSecPerEpoch  float64   `json:"cpu_sec_per_epoch,omitempty"`
 	// TrainLoss is the mean loss of the last epoch.
 	TrainLoss float64 `json:"train_loss"`
 	// AllocsPerStep is the mean number of heap allocations of a training
@@ -181,22 +188,37 @@ func (r *Result) train(cfg *cli.Config, opts Options) error {
 // fit trains o on x and y for the given epochs with optim.Fit and returns
 // its timing; AllocsPerStep is left to the caller.
 func fit(o *optim.Optim, x, y *tensor.Tensor, epochs int, cfg *cli.Config) (Timing, error) {
-	h, err := optim.Fit(o, x, y, optim.Config{BatchSize: cfg.Batch, Epochs: epochs, Seed: cfg.Seed})
+	var t Timing
+	lastCPU, cpuOK := processCPU()
+	onEpoch := func(int, *optim.History) error {
+		if cpu, ok := processCPU(); ok && cpuOK {
+			t.EpochCPUSeconds = append(t.EpochCPUSeconds, (cpu - lastCPU).Seconds())
+			lastCPU = cpu
+		}
+		return nil
+	}
+	h, err := optim.Fit(o, x, y, optim.Config{BatchSize: cfg.Batch, Epochs: epochs, Seed: cfg.Seed, OnEpoch: onEpoch})
 	if err != nil {
 		return Timing{}, err
 	}
-	var t Timing
 	for _, d := range h.EpochTime {
 		t.EpochSeconds = append(t.EpochSeconds, d.Seconds())
 	}
-	steady := t.EpochSeconds
-	if len(steady) > 1 {
-		steady = steady[1:]
-	}
-	t.SecPerEpoch = median(steady)
+	t.SecPerEpoch = median(steady(t.EpochSeconds))
 	t.SamplesPerSec = float64(x.Shape[0]) / t.SecPerEpoch
+	if len(t.EpochCPUSeconds) > 0 {
+		t.CPUSecPerEpoch = median(steady(t.EpochCPUSeconds))
+	}
 	t.TrainLoss = h.TrainLoss[len(h.TrainLoss)-1]
 	return t, nil
+}
+
+// steady returns the epochs after the first, or the first alone.
+func steady(v []float64) []float64 {
+	if len(v) > 1 {
+		return v[1:]
+	}
+	return v
 }
 
 // median returns the median of v, the mean of the two middle values when

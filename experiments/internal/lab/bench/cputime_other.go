@@ -1,0 +1,9 @@
+//go:build !unix
+
+package bench
+
+import "time"
+
+// processCPU returns false: the CPU time of the process is measured on
+// unix systems only.
+func processCPU() (time.Duration, bool) { return 0, false }
