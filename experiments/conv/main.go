@@ -24,11 +24,11 @@ import (
 
 func main() {
 	cfg := cli.Register(flag.CommandLine, "conv", conv.Defaults)
-	var opts conv.Options
+	opts := conv.DefaultOptions()
 	opts.Data.RegisterFlags(flag.CommandLine)
-	flag.StringVar(&opts.Model, "model", "both", "networks to train: both, conv1d or conv2d")
-	flag.StringVar(&opts.Optimizer, "optimizer", conv.DefaultOptimizer, "update rule: sgd (Nesterov momentum 0.9) or adam")
-	flag.IntVar(&opts.Shift, "shift", conv.DefaultShift, "shift training images by up to `n` pixels, anew every epoch (0: no augmentation)")
+	flag.StringVar(&opts.Model, "model", opts.Model, "networks to train: both, conv1d or conv2d")
+	flag.StringVar(&opts.Optimizer, "optimizer", opts.Optimizer, "update rule: sgd (Nesterov momentum 0.9) or adam")
+	flag.IntVar(&opts.Shift, "shift", opts.Shift, "shift training images by up to `n` pixels, anew every epoch (0: no augmentation)")
 	flag.Float64Var(&opts.Validation, "val", 0, "hold out this `fraction` of the training set and evaluate on it instead of the test set")
 	flag.StringVar(&opts.Save, "save", "", "write the trained weights to `file` (both networks: file.conv1d.ext, file.conv2d.ext)")
 	flag.StringVar(&opts.Load, "load", "", "evaluate the weights in `file` instead of training (named as for -save)")

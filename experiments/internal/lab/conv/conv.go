@@ -58,6 +58,14 @@ type Options struct {
 	Save, Load string
 }
 
+// DefaultOptions returns the options of the runs recorded in
+// docs/results.md, the flags' defaults: both models, SGD and shifts of one
+// pixel, the data found by data.FindUSPS. (The zero Options differ: no
+// augmentation.)
+func DefaultOptions() Options {
+	return Options{Model: "both", Optimizer: DefaultOptimizer, Shift: DefaultShift}
+}
+
 // Result is what a run produced.
 type Result struct {
 	Source      string // "USPS" or "synthetic digits"

@@ -37,7 +37,9 @@ func TestRunQuick(t *testing.T) {
 	cfg := quickConfig(t)
 	var summary bytes.Buffer
 	cfg.Stdout = &summary
-	res, err := Run(cfg, Options{Data: digits.TestSource(), Shift: DefaultShift})
+	opts := DefaultOptions()
+	opts.Data = digits.TestSource()
+	res, err := Run(cfg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
