@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -137,6 +138,12 @@ func Run(cfg *cli.Config, opts Options) (*Result, error) {
 	}
 	if opts.Validation < 0 || opts.Validation >= 1 {
 		return nil, fmt.Errorf("-val must be in [0, 1), have %g", opts.Validation)
+	}
+	if opts.Save != "" {
+		// Before training, so that a bad path fails at once.
+		if err := os.MkdirAll(filepath.Dir(opts.Save), 0o755); err != nil {
+			return nil, err
+		}
 	}
 	load := opts.Data.Load
 	if c.Quick {

@@ -130,7 +130,7 @@ func checkSVG(t *testing.T, path string) {
 func TestSaveLoadAndDeterminism(t *testing.T) {
 	cfg := quickConfig(t)
 	cfg.Epochs = 1
-	ckpt := filepath.Join(t.TempDir(), "net.ckpt")
+	ckpt := filepath.Join(t.TempDir(), "new", "net.ckpt") // Run makes the directory
 	src := digits.TestSource()
 	trained, err := Run(cfg, Options{Data: src, Model: "conv2d", Save: ckpt})
 	if err != nil {
