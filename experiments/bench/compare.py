@@ -46,7 +46,6 @@ import argparse
 import gzip
 import bz2
 import json
-import math
 import os
 import platform
 import shutil
