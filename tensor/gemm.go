@@ -28,7 +28,11 @@ import (
 //
 // whatever the sizes, the machine's SIMD support and GOMAXPROCS: the fast
 // path changes the order in which elements are visited, never the order of
-// the additions that make one element. Large products are cache-blocked,
+// the additions that make one element. The exception is the SIMD build
+// (GOEXPERIMENT=simd, on amd64 CPUs with AVX2 and FMA), whose micro-kernel
+// fuses each product into its sum, s = math.FMA(op(a)[i][p], op(b)[p][j], s),
+// rounding once instead of twice: its results differ from gemmRef's in the
+// last bits, and are the same for every size and GOMAXPROCS. Large products are cache-blocked,
 // packed, run through a register-tiled micro-kernel and split over at most
 // GOMAXPROCS goroutines of a pool that lives as long as the program; see
 // docs/matmul.md. Gemm into an existing c does not allocate, and several
@@ -46,7 +50,10 @@ func gemm(transA, transB bool, m, n, k int, alpha float64, a, b []float64, beta 
 	case m == 0 || n == 0:
 	case alpha == 0 || k == 0:
 		scaleInPlace(c[:m*n], beta)
-	case m*n*k <= gemmDirectMax:
+	case m*n*k <= gemmDirectMax && !useFMA:
+		// The plain loop rounds each product as the default kernels do;
+		// with the FMA kernel, every product takes the blocked path, so
+		// that an element never depends on the size of the product.
 		gemmRef(transA, transB, m, n, k, alpha, a, b, beta, c)
 	case m*n*k < gemmParallelMin:
 		gemmBlocked(transA, transB, m, n, k, alpha, a, b, beta, c, 1)

@@ -16,9 +16,14 @@ package tensor
 // before it is added, as in gemmRef. The AVX kernel computes the same loop
 // with four lanes at a time, with separate multiply and add instructions
 // (an FMA would round once instead of twice and change the last bit).
-// k must be at least 1.
+// The SIMD build's kernel (gemm_simd.go) does fuse them: it is the only
+// one that does not return gemmRef's bits. k must be at least 1.
 func microKernel(k int, a, b []float64, t *[gemmMR * gemmNR]float64) {
 	a, b = a[:k*gemmMR], b[:k*gemmNR]
+	if useFMA {
+		microKernelFMA(k, a, b, t)
+		return
+	}
 	if useAVX {
 		microKernelAVX(k, &a[0], &b[0], t)
 		return

@@ -12,6 +12,10 @@ import (
 // Gemm promises the same float64s as gemmRef, bit for bit, so the tests
 // compare bits: sameFloat is == that also tells 0 from −0 and takes any
 // NaN for any NaN (a NaN's payload depends on the instruction that made it).
+// The one exception is the FMA kernel of the SIMD build, which fuses each
+// product into its sum: its results are compared with gemmRef's within
+// fmaTol (gemmMismatch), and bit for bit with the loop it computes in
+// gemm_simd_test.go.
 func sameFloat(x, y float64) bool {
 	return math.Float64bits(x) == math.Float64bits(y) || math.IsNaN(x) && math.IsNaN(y)
 }
@@ -25,6 +29,48 @@ func firstDiff(got, want []float64) int {
 		}
 	}
 	return -1
+}
+
+// fmaTol bounds the distance between a sum of k products rounded one by
+// one, as gemmRef computes it, and the same sum with each product fused
+// into it (math.FMA): each is within k·u·Σ|x·y| of the exact sum, where
+// u = 2⁻⁵³ ≈ 1.1e-16 is the unit roundoff, so they are within 2k·u·Σ|x·y|
+// of each other. gemmMismatch allows fmaTol·(k+2)·scale, the 2 for the
+// scaling by alpha and the addition of beta·c.
+const fmaTol = 2.3e-16
+
+// gemmMismatch returns the index of the first element of got that is not
+// what a kernel promises when want is gemmRef's result, or -1: the same
+// bits when exact, else within fmaTol·(k+2)·scale, where scale holds, for
+// each element, the sum of the absolute values of its terms (gemmScale).
+func gemmMismatch(got, want, scale []float64, k int, exact bool) int {
+	if exact {
+		return firstDiff(got, want)
+	}
+	for i := range want {
+		if sameFloat(got[i], want[i]) {
+			continue
+		}
+		if !(math.Abs(got[i]-want[i]) <= fmaTol*float64(k+2)*scale[i]) { // false for NaN
+			return i
+		}
+	}
+	return -1
+}
+
+// gemmScale returns |alpha|·|op(a)|·|op(b)| + |beta|·|c|, element by
+// element: the scale of the rounding errors of each element of Gemm.
+func gemmScale(transA, transB bool, m, n, k int, alpha float64, a, b []float64, beta float64, c []float64) []float64 {
+	abs := func(x []float64) []float64 {
+		y := make([]float64, len(x))
+		for i, v := range x {
+			y[i] = math.Abs(v)
+		}
+		return y
+	}
+	scale := abs(c)
+	gemmRef(transA, transB, m, n, k, math.Abs(alpha), abs(a), abs(b), math.Abs(beta), scale)
+	return scale
 }
 
 // gemmOperands returns a and b of the right shapes for op(a) m×k and
@@ -46,10 +92,35 @@ func gemmOperands(rng *rand.Rand, transA, transB bool, m, n, k int) (a, b *Tenso
 // package's code is compared with gemmRef.
 type gemmImpl struct {
 	name    string
-	avx     bool // the assembly kernel, when the machine has it
+	kernel  kernel
 	blocked bool // gemmBlocked, which needs m, n, k ≥ 1 and alpha ≠ 0
 	run     func(transA, transB bool, m, n, k int, alpha float64, a, b []float64, beta float64, c []float64)
 }
+
+// kernel is one of the micro-kernels: the portable Go loop, the AVX
+// assembly, and the FMA kernel of the SIMD build.
+type kernel struct {
+	name     string
+	avx, fma bool // the values of useAVX and useFMA that select it
+}
+
+// exact says whether the kernel returns gemmRef's bits.
+func (k kernel) exact() bool { return !k.fma }
+
+// kernels returns the micro-kernels this machine and this build can run.
+func kernels() []kernel {
+	ks := []kernel{{"go", false, false}}
+	if useAVX {
+		ks = append(ks, kernel{"avx", true, false})
+	}
+	if useFMA {
+		ks = append(ks, kernel{"fma", useAVX, true}) // storeTile still uses AVX
+	}
+	return ks
+}
+
+// activeKernel returns the kernel that Gemm runs by default.
+func activeKernel() kernel { return kernel{"default", useAVX, useFMA} }
 
 func gemmImpls() []gemmImpl {
 	blocked := func(workers int) func(bool, bool, int, int, int, float64, []float64, []float64, float64, []float64) {
@@ -68,28 +139,21 @@ func gemmImpls() []gemmImpl {
 		Gemm(tA, tB, alpha, x, y, beta, FromSlice(c, m, n))
 	}
 	var impls []gemmImpl
-	for _, avx := range []bool{false, true} {
-		if avx && !useAVX {
-			continue
-		}
-		kernel := "go"
-		if avx {
-			kernel = "avx"
-		}
+	for _, k := range kernels() {
 		impls = append(impls,
-			gemmImpl{"Gemm/" + kernel, avx, false, public},
-			gemmImpl{"blocked-1/" + kernel, avx, true, blocked(1)},
-			gemmImpl{"blocked-3/" + kernel, avx, true, blocked(3)},
+			gemmImpl{"Gemm/" + k.name, k, false, public},
+			gemmImpl{"blocked-1/" + k.name, k, true, blocked(1)},
+			gemmImpl{"blocked-3/" + k.name, k, true, blocked(3)},
 		)
 	}
 	return impls
 }
 
-// withKernel runs f with the AVX kernel switched on or off.
-func withKernel(avx bool, f func()) {
-	saved := useAVX
-	useAVX = avx
-	defer func() { useAVX = saved }()
+// withKernel runs f with Gemm using kernel k.
+func withKernel(k kernel, f func()) {
+	avx, fma := useAVX, useFMA
+	useAVX, useFMA = k.avx, k.fma
+	defer func() { useAVX, useFMA = avx, fma }()
 	f()
 }
 
@@ -136,6 +200,7 @@ func TestGemmMatchesReference(t *testing.T) {
 				}
 				want := c0.Clone()
 				gemmRef(tr[0], tr[1], s.m, s.n, s.k, sc.alpha, a.Data, b.Data, sc.beta, want.Data)
+				scale := gemmScale(tr[0], tr[1], s.m, s.n, s.k, sc.alpha, a.Data, b.Data, sc.beta, c0.Data)
 				if sc.beta == 0 && s.k > 0 {
 					for _, v := range want.Data {
 						if math.IsNaN(v) {
@@ -148,10 +213,10 @@ func TestGemmMatchesReference(t *testing.T) {
 						continue
 					}
 					got := c0.Clone()
-					withKernel(impl.avx, func() {
+					withKernel(impl.kernel, func() {
 						impl.run(tr[0], tr[1], s.m, s.n, s.k, sc.alpha, a.Data, b.Data, sc.beta, got.Data)
 					})
-					if i := firstDiff(got.Data, want.Data); i >= 0 {
+					if i := gemmMismatch(got.Data, want.Data, scale, s.k, impl.kernel.exact()); i >= 0 {
 						t.Errorf("%s transA=%v transB=%v m,n,k=%d,%d,%d alpha=%v beta=%v: c[%d] = %v, want %v",
 							impl.name, tr[0], tr[1], s.m, s.n, s.k, sc.alpha, sc.beta, i, got.Data[i], want.Data[i])
 					}
@@ -202,10 +267,11 @@ func TestGemmSpecialValues(t *testing.T) {
 		b.Data[len(b.Data)-2] = math.Inf(1)
 		want := New(m, n)
 		gemmRef(tr[0], tr[1], m, n, k, 1, a.Data, b.Data, 0, want.Data)
+		scale := gemmScale(tr[0], tr[1], m, n, k, 1, a.Data, b.Data, 0, want.Data)
 		for _, impl := range gemmImpls() {
 			got := New(m, n)
-			withKernel(impl.avx, func() { impl.run(tr[0], tr[1], m, n, k, 1, a.Data, b.Data, 0, got.Data) })
-			if i := firstDiff(got.Data, want.Data); i >= 0 {
+			withKernel(impl.kernel, func() { impl.run(tr[0], tr[1], m, n, k, 1, a.Data, b.Data, 0, got.Data) })
+			if i := gemmMismatch(got.Data, want.Data, scale, k, impl.kernel.exact()); i >= 0 {
 				t.Errorf("%s transA=%v: c[%d] = %v, want %v", impl.name, tr[0], i, got.Data[i], want.Data[i])
 			}
 		}
@@ -213,7 +279,9 @@ func TestGemmSpecialValues(t *testing.T) {
 }
 
 // TestGemmDeterministic runs the same parallel product with GOMAXPROCS 1, 2
-// and 7 and wants the same bits each time.
+// and 7 and wants the same bits each time, with every kernel: gemmRef's
+// bits, or with the FMA kernel, values within fmaTol of them that do not
+// depend on GOMAXPROCS either.
 func TestGemmDeterministic(t *testing.T) {
 	const m, n, k = 150, 260, 300
 	if m*n*k < gemmParallelMin {
@@ -221,30 +289,39 @@ func TestGemmDeterministic(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	a, b := gemmOperands(rng, false, true, m, n, k)
-	want := New(m, n)
-	gemmRef(false, true, m, n, k, 1, a.Data, b.Data, 0, want.Data)
+	ref := New(m, n)
+	gemmRef(false, true, m, n, k, 1, a.Data, b.Data, 0, ref.Data)
+	scale := gemmScale(false, true, m, n, k, 1, a.Data, b.Data, 0, ref.Data)
 
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var first *Tensor
 	for _, procs := range []int{1, 2, 7} {
 		runtime.GOMAXPROCS(procs)
 		for range 3 {
 			c := New(m, n)
 			Gemm(false, true, 1, a, b, 0, c)
-			if i := firstDiff(c.Data, want.Data); i >= 0 {
-				t.Fatalf("GOMAXPROCS %d: c[%d] = %v, want %v", procs, i, c.Data[i], want.Data[i])
+			if first == nil {
+				first = c
+				if i := gemmMismatch(c.Data, ref.Data, scale, k, activeKernel().exact()); i >= 0 {
+					t.Fatalf("c[%d] = %v, gemmRef gives %v", i, c.Data[i], ref.Data[i])
+				}
+			}
+			if i := firstDiff(c.Data, first.Data); i >= 0 {
+				t.Fatalf("GOMAXPROCS %d: c[%d] = %v, with GOMAXPROCS 1 %v", procs, i, c.Data[i], first.Data[i])
 			}
 		}
 	}
 }
 
 // TestGemmConcurrentCalls runs products from several goroutines at once: they
-// share the worker pool.
+// share the worker pool, and must get the bits of the same product on one
+// goroutine (which TestGemmMatchesReference compares with gemmRef).
 func TestGemmConcurrentCalls(t *testing.T) {
 	const m, n, k = 70, 90, 110
 	rng := rand.New(rand.NewPCG(7, 8))
 	a, b := gemmOperands(rng, false, false, m, n, k)
 	want := New(m, n)
-	gemmRef(false, false, m, n, k, 1, a.Data, b.Data, 0, want.Data)
+	gemmBlocked(false, false, m, n, k, 1, a.Data, b.Data, 0, want.Data, 1)
 	errs := make(chan string, 4)
 	for range cap(errs) {
 		go func() {
@@ -398,8 +475,9 @@ func TestPackRoundTrip(t *testing.T) {
 	}
 }
 
-// TestMicroKernels compares both micro-kernels with the loop in the doc of
-// microKernel, starting from a non-zero tile.
+// TestMicroKernels compares every micro-kernel with the loop in the doc of
+// microKernel, starting from a non-zero tile: the FMA kernel with the same
+// loop where each product is fused into its sum, as its doc says.
 func TestMicroKernels(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	for _, k := range []int{1, 2, 3, 7, 64, 257} {
@@ -409,22 +487,25 @@ func TestMicroKernels(t *testing.T) {
 		for i := range start {
 			start[i] = rng.NormFloat64()
 		}
-		want := start
+		rounded, fused := start, start
 		for p := range k {
 			for i := range gemmMR {
 				for j := range gemmNR {
-					want[i*gemmNR+j] += float64(a[p*gemmMR+i] * b[p*gemmNR+j])
+					x, y := a[p*gemmMR+i], b[p*gemmNR+j]
+					rounded[i*gemmNR+j] += float64(x * y)
+					fused[i*gemmNR+j] = math.FMA(x, y, fused[i*gemmNR+j])
 				}
 			}
 		}
-		for _, avx := range []bool{false, true} {
-			if avx && !useAVX {
-				continue
+		for _, kern := range kernels() {
+			want := rounded
+			if kern.fma {
+				want = fused
 			}
 			got := start
-			withKernel(avx, func() { microKernel(k, a, b, &got) })
+			withKernel(kern, func() { microKernel(k, a, b, &got) })
 			if i := firstDiff(got[:], want[:]); i >= 0 {
-				t.Errorf("k=%d avx=%v: t[%d] = %v, want %v", k, avx, i, got[i], want[i])
+				t.Errorf("k=%d kernel %s: t[%d] = %v, want %v", k, kern.name, i, got[i], want[i])
 			}
 		}
 	}
