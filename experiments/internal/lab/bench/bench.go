@@ -113,6 +113,13 @@ func (r *Result) WriteJSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
+// Markdown returns what WriteTable writes, for a report.
+func (r *Result) Markdown() string {
+	var sb strings.Builder
+	r.WriteTable(&sb) // a strings.Builder does not fail
+	return sb.String()
+}
+
 // WriteTable writes r as a short description of the run followed by
 // Markdown tables, one for training and one for Gemm.
 func (r *Result) WriteTable(w io.Writer) error {

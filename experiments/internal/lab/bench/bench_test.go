@@ -74,6 +74,9 @@ func TestRunQuick(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
+	if md := r.Markdown(); md != out.String() {
+		t.Errorf("Markdown differs from the printed tables:\n%s", md)
+	}
 	checkJSONKeys(t, r)
 }
 
