@@ -31,12 +31,13 @@ const (
 )
 
 // allocSteps is the number of steady-state steps whose allocations are
-// counted, allocRounds the number of times they are: the least count is
-// kept, since runtime.MemStats also counts what the runtime itself
-// allocates now and then.
+// counted (fewer in quick mode), allocRounds the number of times they are:
+// the least count is kept, since runtime.MemStats also counts what the
+// runtime itself allocates now and then.
 const (
-	allocSteps  = 20
-	allocRounds = 3
+	allocSteps      = 20
+	allocStepsQuick = 4
+	allocRounds     = 3
 )
 
 // Timing is what the training of one network measured.
@@ -170,7 +171,11 @@ func (r *Result) train(cfg *cli.Config, opts Options) error {
 		return fmt.Errorf("%s: %w", MLPName, err)
 	}
 	r.MLP = &MLPResult{Timing: tm, TestAccuracy: optim.Accuracy(yTest, mlp.Forward(test.X))}
-	r.MLP.AllocsPerStep = allocsPerStep(o, train.X, yTrain, cfg.Batch)
+	steps := allocSteps
+	if cfg.Quick {
+		steps = allocStepsQuick
+	}
+	r.MLP.AllocsPerStep = allocsPerStep(o, train.X, yTrain, cfg.Batch, steps)
 
 	// The auto-encoder, its own target.
 	ae := Autoencoder(rng)
@@ -181,7 +186,7 @@ func (r *Result) train(cfg *cli.Config, opts Options) error {
 		return fmt.Errorf("%s: %w", AutoencoderName, err)
 	}
 	r.Autoencoder = &AutoencoderResult{Timing: tm, TestLoss: bce.Forward(test.X, ae.Forward(test.X))}
-	r.Autoencoder.AllocsPerStep = allocsPerStep(o, train.X, train.X, cfg.Batch)
+	r.Autoencoder.AllocsPerStep = allocsPerStep(o, train.X, train.X, cfg.Batch, steps)
 	return nil
 }
 
@@ -234,8 +239,8 @@ func median(v []float64) float64 {
 
 // allocsPerStep returns the mean number of heap allocations of a training
 // step of o on the first batch of x and y, after one step of warm-up: the
-// least of allocRounds counts over allocSteps steps.
-func allocsPerStep(o *optim.Optim, x, y *tensor.Tensor, batch int) float64 {
+// least of allocRounds counts over the given number of steps.
+func allocsPerStep(o *optim.Optim, x, y *tensor.Tensor, batch, steps int) float64 {
 	n := min(batch, x.Shape[0])
 	xb := tensor.FromSlice(x.Data[:n*x.Shape[1]], n, x.Shape[1])
 	yb := tensor.FromSlice(y.Data[:n*y.Shape[1]], n, y.Shape[1])
@@ -244,11 +249,11 @@ func allocsPerStep(o *optim.Optim, x, y *tensor.Tensor, batch int) float64 {
 	for range allocRounds {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		for range allocSteps {
+		for range steps {
 			o.Step(xb, yb)
 		}
 		runtime.ReadMemStats(&after)
 		least = min(least, after.Mallocs-before.Mallocs)
 	}
-	return float64(least) / allocSteps
+	return float64(least) / float64(steps)
 }
