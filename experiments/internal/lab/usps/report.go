@@ -47,7 +47,11 @@ func (r *Result) settings() string {
 			fmt.Fprintf(&b, ", weight decay %g", r.WeightDecay)
 		}
 		if r.Shift > 0 {
-			fmt.Fprintf(&b, "; each training image shifted by up to %d pixel(s) along each axis, anew every epoch (the training loss is on the shifted images)", r.Shift)
+			unit := "pixel"
+			if r.Shift > 1 {
+				unit += "s"
+			}
+			fmt.Fprintf(&b, "; each training image shifted by up to %d %s along each axis, anew every epoch (the training loss is on the shifted images)", r.Shift, unit)
 		}
 		fmt.Fprintf(&b, "; seed %d", c.Seed)
 	} else {
