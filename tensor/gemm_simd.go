@@ -79,6 +79,12 @@ func microKernelFMA(k int, a, b []float64, t *[gemmMR * gemmNR]float64) {
 	store(1, 4, d1)
 	store(2, 4, d2)
 	store(3, 4, d3)
+	// Leave the upper halves of the registers clean (VZEROUPPER), as the
+	// assembly kernel does: the compiler does not do it yet, and the SSE
+	// instructions of math.Exp, run after a kernel that left them dirty,
+	// wait on them. Without it, a training step of the MLP took 6 % longer
+	// (386 µs of CPU time against 362), the difference in tanh.
+	archsimd.ClearAVXUpperBits()
 }
 
 // fmaStep adds to the tile the products of the column of a at pa (four
