@@ -6,6 +6,8 @@ import (
 	"math"
 	"path/filepath"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nndiy/nndiy/data"
 	"github.com/nndiy/nndiy/experiments/internal/cli"
@@ -28,7 +30,7 @@ func (r *Result) evalName() string {
 // settings describes the data and the training in one sentence.
 func (r *Result) settings() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s, %d training and %d %s images", r.Source, r.Train, r.Test, r.evalName())
+	fmt.Fprintf(&b, "%s, %d training and %d %s images", capitalize(r.Source), r.Train, r.Test, r.evalName())
 	if r.Quick {
 		b.WriteString(" (quick run: a subset)")
 	}
@@ -36,12 +38,21 @@ func (r *Result) settings() string {
 		c := r.Config
 		fmt.Fprintf(&b, "; %d epochs of batches of %d, %s, learning rate %g falling to 0 along a cosine",
 			c.Epochs, c.Batch, optimizerName(r.Optimizer), c.LR)
-		if r.Shift > 0 {
-			fmt.Fprintf(&b, ", training images shifted by up to %d pixel(s) anew each epoch", r.Shift)
+		switch {
+		case r.Shift == 1:
+			b.WriteString(", training images shifted by up to one pixel along each axis, anew every epoch")
+		case r.Shift > 1:
+			fmt.Fprintf(&b, ", training images shifted by up to %d pixels along each axis, anew every epoch", r.Shift)
 		}
 		fmt.Fprintf(&b, "; seed %d", c.Seed)
 	}
 	return b.String()
+}
+
+// capitalize returns s with its first letter in upper case.
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 func optimizerName(name string) string {
@@ -54,7 +65,7 @@ func optimizerName(name string) string {
 // table returns the summary: one row per model.
 func (r *Result) table() *cli.Table {
 	ev := r.evalName()
-	t := &cli.Table{Header: []string{"model", "parameters", "epochs", "train loss", "train accuracy", ev + " loss", ev + " accuracy", ev + " errors", "time"}}
+	t := &cli.Table{Header: []string{"model", "parameters", "epochs", "train loss", "train accuracy", ev + " loss", ev + " accuracy", ev + " errors", "target (test)", "time"}}
 	for _, m := range r.Models {
 		epochs, trainLoss, trainAcc, time := "loaded", "", "", ""
 		if h := m.History; h != nil {
@@ -65,7 +76,7 @@ func (r *Result) table() *cli.Table {
 			time = m.TrainTime.Round(100 * 1e6).String()
 		}
 		t.Add(m.Name, m.Params, epochs, trainLoss, trainAcc, fmt.Sprintf("%.4f", m.Loss), percent(m.Accuracy),
-			fmt.Sprintf("%d / %d", m.Confusion.Total()-m.Confusion.Correct(), m.Confusion.Total()), time)
+			fmt.Sprintf("%d / %d", m.Confusion.Total()-m.Confusion.Correct(), m.Confusion.Total()), "≥ "+percent(m.Target), time)
 	}
 	return t
 }
