@@ -37,7 +37,8 @@
 // added, then α·sum + β·C[i][j]. Gemm returns exactly those float64s, bit
 // for bit, on every path, on every machine and whatever GOMAXPROCS: it
 // changes the order in which the elements of C are computed, never the
-// order of the additions inside one element.
+// order of the additions inside one element. (The SIMD build, below, is
+// the one exception.)
 //
 // It is fast because of four things, each explained in docs/matmul.md:
 //
@@ -63,4 +64,14 @@
 //     at most 4·4·4 skip packing and run the plain loop.
 //
 // Gemm into an existing C allocates nothing once its buffers are warm.
+//
+// # The SIMD build
+//
+// Built with GOEXPERIMENT=simd, which enables Go's experimental
+// simd/archsimd package, Gemm runs on amd64 CPUs with AVX2 and FMA a
+// micro-kernel written with it (gemm_simd.go) that fuses each product into
+// its sum, s = math.FMA(x, y, s), rounding once instead of twice. It is
+// faster, and its results differ from gemmRef's in the last bits; they are
+// still the same on every path and whatever GOMAXPROCS. Other CPUs fall
+// back on the kernels above. See docs/matmul.md, section 9.
 package tensor
