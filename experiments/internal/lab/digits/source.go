@@ -45,9 +45,6 @@ func TestSource() Source {
 	return Source{Synthetic: os.Getenv(data.DataEnv) == ""}
 }
 
-// Real reports whether the source is USPS rather than generated digits.
-func (s Source) Real() bool { return !s.Synthetic }
-
 // String names the source in a summary: "USPS" or "synthetic digits".
 func (s Source) String() string {
 	if s.Synthetic {
