@@ -12,25 +12,43 @@
 package main
 
 import (
+	"errors"
 	"flag"
+	"fmt"
+	"io"
+	"os"
 
 	"github.com/nndiy/nndiy/experiments/internal/cli"
 	"github.com/nndiy/nndiy/experiments/internal/lab/autoencoder"
 )
 
 func main() {
-	cfg := cli.Register(flag.CommandLine, "autoencoder", autoencoder.Defaults)
+	cli.Main("autoencoder", func() error { return run(os.Args[1:], os.Stdout, os.Stderr) })
+}
+
+// run parses the command line args and runs the experiment, the summary on
+// stdout and the progress on stderr.
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("autoencoder", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := cli.Register(fs, "autoencoder", autoencoder.Defaults)
+	cfg.Stdout, cfg.Stderr = stdout, stderr
 	opts := autoencoder.DefaultOptions()
-	opts.Data.RegisterFlags(flag.CommandLine)
-	flag.IntVar(&opts.Hidden, "hidden", opts.Hidden, "`width` of the hidden layers")
-	flag.IntVar(&opts.Code, "code", opts.Code, "`size` of the code")
-	flag.BoolVar(&opts.Grid, "grid", false, "grid search over lr, hidden width, code size and batch size first, then retrain the best")
-	flag.IntVar(&opts.GridEpochs, "grid-epochs", 0, "`epochs` of each configuration of the grid (default: -epochs, 2 with -quick)")
-	flag.IntVar(&opts.Workers, "workers", 0, "configurations of the grid trained at `once` (default: the number of cores)")
-	flag.BoolVar(&opts.Studies, "studies", opts.Studies, "run the denoising and classification studies")
-	flag.Parse()
-	cli.Main("autoencoder", func() error {
-		_, err := autoencoder.Run(cfg, opts)
+	opts.Data.RegisterFlags(fs)
+	fs.IntVar(&opts.Hidden, "hidden", opts.Hidden, "`width` of the hidden layers")
+	fs.IntVar(&opts.Code, "code", opts.Code, "`size` of the code")
+	fs.BoolVar(&opts.Grid, "grid", false, "grid search over lr, hidden width, code size and batch size first, then retrain the best")
+	fs.IntVar(&opts.GridEpochs, "grid-epochs", 0, "`epochs` of each configuration of the grid (default: -epochs, 2 with -quick)")
+	fs.IntVar(&opts.Workers, "workers", 0, "configurations of the grid trained at `once` (default: the number of cores)")
+	fs.BoolVar(&opts.Studies, "studies", opts.Studies, "run the denoising and classification studies")
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return nil
+	} else if err != nil {
 		return err
-	})
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	_, err := autoencoder.Run(cfg, opts)
+	return err
 }
