@@ -6,6 +6,7 @@ import (
 
 	"github.com/nndiy/nndiy/experiments/internal/cli"
 	"github.com/nndiy/nndiy/experiments/internal/lab/autoencoder"
+	"github.com/nndiy/nndiy/experiments/internal/lab/bench"
 	"github.com/nndiy/nndiy/experiments/internal/lab/conv"
 	"github.com/nndiy/nndiy/experiments/internal/lab/digits"
 	"github.com/nndiy/nndiy/experiments/internal/lab/linear"
@@ -75,6 +76,14 @@ var Sections = []Section{
 			opts := conv.DefaultOptions()
 			opts.Data = src
 			return conv.Run(defaults(c, conv.Defaults), opts)
+		},
+	},
+	{
+		Name: "bench", Title: "Speed: training steps and the matrix product",
+		Run: func(c *cli.Config, src digits.Source) (Markdowner, error) {
+			opts := bench.DefaultOptions()
+			opts.Data = src.Dir
+			return bench.Run(defaults(c, bench.Defaults), opts)
 		},
 	},
 }
