@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 	"unicode"
@@ -154,6 +156,9 @@ func writeHeader(b *strings.Builder, opts Options, res *Result) {
 		kind = "a quick run on subsets with few epochs: not the numbers to quote"
 	}
 	fmt.Fprintf(b, "- Command: `%s` (%s)\n", opts.Command, kind)
+	if c := Commit(); c != "" {
+		fmt.Fprintf(b, "- Commit: %s\n", c)
+	}
 	fmt.Fprintf(b, "- Machine: %s\n", Machine())
 	fmt.Fprintf(b, "- Digits: %s\n", opts.Data)
 	fmt.Fprintf(b, "- Time: %s in all\n\n", res.Time.Round(time.Second))
@@ -215,6 +220,41 @@ func anchor(title string) string {
 		}
 	}
 	return b.String()
+}
+
+// Commit returns the commit of the code that runs: the VCS revision stamped
+// into the binary by go build, else what git says of the working directory
+// (go run stamps nothing), with "+ changes" when the tree differs from it;
+// "" when neither knows.
+func Commit() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		var rev string
+		modified := false
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+		if rev != "" {
+			return describe(rev[:min(len(rev), 7)], modified)
+		}
+	}
+	out, err := exec.Command("git", "rev-parse", "--short=7", "HEAD").Output()
+	if err != nil {
+		return ""
+	}
+	status, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output()
+	return describe(strings.TrimSpace(string(out)), err != nil || len(status) > 0)
+}
+
+func describe(rev string, modified bool) string {
+	if modified {
+		return rev + " + changes"
+	}
+	return rev
 }
 
 // Machine describes the machine: the CPU model, the number of cores, and Go.

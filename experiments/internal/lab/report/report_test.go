@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,6 +23,17 @@ func TestRewriteLinks(t *testing.T) {
 		if got := RewriteLinks(tc.in, "usps"); got != tc.want {
 			t.Errorf("RewriteLinks(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// Inside a git checkout, Commit names its HEAD.
+func TestCommit(t *testing.T) {
+	head, err := exec.Command("git", "rev-parse", "--short=7", "HEAD").Output()
+	if err != nil {
+		t.Skip("no git checkout here:", err)
+	}
+	if c, want := Commit(), strings.TrimSpace(string(head)); !strings.HasPrefix(c, want) {
+		t.Errorf("Commit() = %q, want %s", c, want)
 	}
 }
 
