@@ -243,11 +243,7 @@ func Run(cfg *cli.Config, opts Options) (*Result, error) {
 	if opts.GridEpochs < 1 {
 		return nil, fmt.Errorf("-grid-epochs must be positive, have %d", opts.GridEpochs)
 	}
-	load := opts.Data.Load
-	if c.Quick {
-		load = func() (*data.Dataset, *data.Dataset, error) { return opts.Data.LoadHead(quick.train, quick.test) }
-	}
-	train, test, err := load()
+	train, test, err := digits.LoadSets(opts.Data, c.Quick, quick.train, quick.test, 0, nil)
 	if err != nil {
 		return nil, err
 	}

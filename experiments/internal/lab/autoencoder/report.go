@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"path/filepath"
 	"strings"
 
 	"github.com/nndiy/nndiy/data"
@@ -144,27 +143,14 @@ func (r *Result) Markdown() string {
 		"for this section but no numbers to set beside nndiy's. Then two of the course's suggested studies beyond the report: denoising, and classification from the code.\n\n")
 	r.sections(&b)
 	b.WriteString("\n")
-	for _, f := range r.Figures {
-		name := filepath.Base(f)
-		fmt.Fprintf(&b, "![%s](%s)\n", strings.TrimSuffix(name, filepath.Ext(name)), name)
-	}
+	digits.WriteFigureLinks(&b, r.Figures)
 	return b.String()
 }
 
 // writeFigures draws the reconstructions, the loss curves, the t-SNE map and
 // the studies' figures.
 func (r *Result) writeFigures(cfg *cli.Config, test *data.Dataset) error {
-	save := func(name string, f plot.Figure) error {
-		path, err := cfg.Path(name)
-		if err != nil {
-			return err
-		}
-		if err := plot.SaveSVG(path, f); err != nil {
-			return err
-		}
-		r.Figures = append(r.Figures, path)
-		return nil
-	}
+	save := digits.FigureSaver(cfg, &r.Figures)
 	idx := rand.New(rand.NewPCG(cfg.Seed, streamShow)).Perm(test.Len())[:min(shown, test.Len())]
 
 	recon := Forward(r.Final.Net, test.X)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -136,29 +135,12 @@ func Run(cfg *cli.Config, opts Options) (*Result, error) {
 	if opts.Save != "" && opts.Load != "" {
 		return nil, errors.New("-save and -load cannot be used together")
 	}
-	if opts.Validation < 0 || opts.Validation >= 1 {
-		return nil, fmt.Errorf("-val must be in [0, 1), have %g", opts.Validation)
-	}
-	if opts.Save != "" {
-		// Before training, so that a bad path fails at once.
-		if err := os.MkdirAll(filepath.Dir(opts.Save), 0o755); err != nil {
-			return nil, err
-		}
-	}
-	load := opts.Data.Load
-	if c.Quick {
-		load = func() (*data.Dataset, *data.Dataset, error) { return opts.Data.LoadHead(quick.train, quick.test) }
-	}
-	train, test, err := load()
-	if err != nil {
+	if err := digits.PrepareSave(opts.Save); err != nil {
 		return nil, err
 	}
-	if opts.Validation > 0 {
-		kept, held, err := data.SplitIndices(train.Len(), opts.Validation, rand.New(rand.NewPCG(c.Seed, streamSplit)))
-		if err != nil {
-			return nil, fmt.Errorf("-val: %w", err)
-		}
-		train, test = train.Subset(kept), train.Subset(held)
+	train, test, err := digits.LoadSets(opts.Data, c.Quick, quick.train, quick.test, opts.Validation, rand.New(rand.NewPCG(c.Seed, streamSplit)))
+	if err != nil {
+		return nil, err
 	}
 
 	res := &Result{
@@ -207,15 +189,7 @@ func runModel(cfg *cli.Config, opts Options, m Model, several bool, train, test 
 		opt := newOptimizer(opts.Optimizer, cfg.LR)
 		o := optim.New(net, loss, cfg.LR).WithOptimizer(opt)
 		progress := cli.NewProgress(cfg.Stderr, m.Name, cfg.Epochs)
-		x, augment := train.X, func() {}
-		if opts.Shift > 0 {
-			// Fit copies each batch from x as it goes, so rewriting x at
-			// the end of an epoch gives the next one new shifts.
-			rng := rand.New(rand.NewPCG(cfg.Seed, streamShift))
-			x = tensor.New(train.X.Shape...)
-			augment = func() { digits.Augment(x, train.X, opts.Shift, rng) }
-			augment()
-		}
+		x, reshift := digits.Shifted(train.X, opts.Shift, rand.New(rand.NewPCG(cfg.Seed, streamShift)))
 		start := time.Now()
 		h, err := optim.Fit(o, asExamples(x, m.Shape), train.OneHot(), optim.Config{
 			BatchSize: cfg.Batch,
@@ -228,7 +202,7 @@ func runModel(cfg *cli.Config, opts Options, m Model, several bool, train, test 
 			OnEpoch: func(epoch int, h *optim.History) error {
 				progress.Update(epoch, h.TrainLoss[epoch-1])
 				if epoch < cfg.Epochs {
-					augment()
+					reshift()
 				}
 				return nil
 			},
@@ -247,7 +221,7 @@ func runModel(cfg *cli.Config, opts Options, m Model, several bool, train, test 
 
 	start := time.Now()
 	mr.Loss, _ = optim.Evaluate(net, loss, xTest, yTest, evalBatch, nil)
-	mr.Pred = predict(net, xTest, evalBatch)
+	mr.Pred = digits.Predict(net, xTest, evalBatch)
 	mr.Confusion = digits.NewConfusion(test.Labels, mr.Pred)
 	mr.Accuracy = mr.Confusion.Accuracy()
 	mr.EvalTime = time.Since(start)
@@ -278,20 +252,4 @@ func checkpointPath(path, name string, several bool) string {
 	}
 	ext := filepath.Ext(path)
 	return strings.TrimSuffix(path, ext) + "." + name + ext
-}
-
-// predict returns the class net predicts for each example of x (the argmax
-// of its output row), computed in batches. It is digits.Predict for inputs
-// of any rank: x holds one example per index of its first axis.
-func predict(net layers.Module, x *tensor.Tensor, batch int) []int {
-	n := x.Shape[0]
-	row := x.Len() / n
-	pred := make([]int, n)
-	view := &tensor.Tensor{Shape: append([]int(nil), x.Shape...)}
-	for lo := 0; lo < n; lo += batch {
-		hi := min(lo+batch, n)
-		view.Shape[0], view.Data = hi-lo, x.Data[lo*row:hi*row]
-		tensor.RowArgmax(pred[lo:hi], net.Forward(view))
-	}
-	return pred
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -124,10 +123,7 @@ func (r *Result) Markdown() string {
 	b.WriteString("\n")
 	r.table().Write(&b)
 	b.WriteString("\n")
-	for _, f := range r.Figures {
-		name := filepath.Base(f)
-		fmt.Fprintf(&b, "![%s](%s)\n", strings.TrimSuffix(name, filepath.Ext(name)), name)
-	}
+	digits.WriteFigureLinks(&b, r.Figures)
 	return b.String()
 }
 
@@ -135,17 +131,7 @@ func (r *Result) Markdown() string {
 // and for every model its confusion matrix, its first mistakes, its
 // first-layer kernels and what they make of a digit.
 func (r *Result) writeFigures(cfg *cli.Config, test *data.Dataset) error {
-	save := func(name string, f plot.Figure) error {
-		path, err := cfg.Path(name)
-		if err != nil {
-			return err
-		}
-		if err := plot.SaveSVG(path, f); err != nil {
-			return err
-		}
-		r.Figures = append(r.Figures, path)
-		return nil
-	}
+	save := digits.FigureSaver(cfg, &r.Figures)
 	ev := r.evalName()
 	if r.Models[0].History != nil {
 		loss := plot.NewLineChart("Cross-entropy per epoch", "epoch", "mean loss")

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/nndiy/nndiy/data"
@@ -151,6 +152,11 @@ func TestPredict(t *testing.T) {
 		if got, want := Predict(layers.NewSequential(), x, batch), []int{1, 0, 2, 0}; !slices.Equal(got, want) {
 			t.Errorf("batch %d: %v, want %v", batch, got, want)
 		}
+		// The same examples as 3×1 sequences, flattened back to rows.
+		seq := x.Reshape(4, 3, 1)
+		if got, want := Predict(layers.NewSequential(layers.NewFlatten()), seq, batch), []int{1, 0, 2, 0}; !slices.Equal(got, want) {
+			t.Errorf("batch %d, shape %v: %v, want %v", batch, seq.Shape, got, want)
+		}
 	}
 }
 
@@ -228,5 +234,37 @@ func TestGeneratePrefix(t *testing.T) {
 	}
 	if train.Len() != 40 || test.Len() != SyntheticTest {
 		t.Errorf("LoadHead(40, 0): sizes %d, %d", train.Len(), test.Len())
+	}
+}
+
+func TestLoadSets(t *testing.T) {
+	src := Source{Synthetic: true}
+	rng := rand.New(rand.NewPCG(1, 2))
+	train, eval, err := LoadSets(src, true, 100, 40, 0, rng)
+	if err != nil || train.Len() != 100 || eval.Len() != 40 {
+		t.Fatalf("quick: %v and %v images, error %v; want 100 and 40", train.Len(), eval.Len(), err)
+	}
+	// A validation fifth of the 100 training images replaces the test set.
+	train, eval, err = LoadSets(src, true, 100, 40, 0.2, rng)
+	if err != nil || train.Len() != 80 || eval.Len() != 20 {
+		t.Fatalf("-val 0.2: %v and %v images, error %v; want 80 and 20", train.Len(), eval.Len(), err)
+	}
+	for _, v := range []float64{-0.1, 1} {
+		if _, _, err := LoadSets(src, true, 100, 40, v, rng); err == nil || !strings.Contains(err.Error(), "-val") {
+			t.Errorf("-val %g: error %v, want one naming -val", v, err)
+		}
+	}
+}
+
+func TestShifted(t *testing.T) {
+	src := Generate(5, 1).X
+	if x, _ := Shifted(src, 0, nil); x != src {
+		t.Error("Shifted by 0 is not the images themselves")
+	}
+	x, reshift := Shifted(src, 2, rand.New(rand.NewPCG(1, 2)))
+	first := x.Clone()
+	reshift()
+	if x == src || tensor.AllClose(x, first, 0, 0) {
+		t.Error("Shifted by 2: the images are not a copy shifted anew by each call")
 	}
 }

@@ -32,8 +32,17 @@
 // # Scoring a classifier
 //
 // Predict runs a network over a data set in batches and returns the argmax
-// of each output row. A Confusion counts (true, predicted) pairs and gives
+// of each output row; the examples may be rows, sequences or images, one per
+// index of the first axis. A Confusion counts (true, predicted) pairs and gives
 // the accuracy, the per-class accuracy, a table and a heat map. DigitGrid
 // draws chosen images with their predicted and true labels, mistakes framed
 // in red; OnePerClass and Mistakes choose which.
+//
+// # What the digit experiments share
+//
+// LoadSets applies the -quick and -val flags to a Source, Shifted gives the
+// training images redrawn with new shifts each epoch (the -shift flag),
+// PrepareSave creates the directory of a -save file before training, and
+// FigureSaver and WriteFigureLinks write an experiment's figures and link
+// them in its Markdown section.
 package digits

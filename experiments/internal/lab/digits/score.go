@@ -14,16 +14,20 @@ import (
 // Classes is the number of digits.
 const Classes = data.USPSClasses
 
-// Predict returns the class of each row of x predicted by net: the argmax of
-// its output row (logits, probabilities or log-probabilities alike), computed
-// in batches of batchSize rows. It runs forward passes only.
+// Predict returns the class net predicts for each example of x: the argmax
+// of its output row (logits, probabilities or log-probabilities alike),
+// computed in batches of batchSize examples. x may have any rank: it holds
+// one example per index of its first axis (n×256 images, or n×16×16×1).
+// It runs forward passes only.
 func Predict(net layers.Module, x *tensor.Tensor, batchSize int) []int {
-	n, cols := x.Rows(), x.Cols()
+	n := x.Shape[0]
+	size := x.Len() / n
 	pred := make([]int, n)
+	view := &tensor.Tensor{Shape: append([]int(nil), x.Shape...)}
 	for lo := 0; lo < n; lo += batchSize {
 		hi := min(lo+batchSize, n)
-		out := net.Forward(tensor.FromSlice(x.Data[lo*cols:hi*cols], hi-lo, cols))
-		tensor.RowArgmax(pred[lo:hi], out)
+		view.Shape[0], view.Data = hi-lo, x.Data[lo*size:hi*size]
+		tensor.RowArgmax(pred[lo:hi], net.Forward(view))
 	}
 	return pred
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 	"strings"
 
 	"github.com/nndiy/nndiy/data"
@@ -168,27 +167,14 @@ func (r *Result) Markdown() string {
 	fmt.Fprintf(&b, "\nAccuracy per digit (%s set):\n\n", r.evalName())
 	r.classTable().Write(&b)
 	b.WriteString("\n")
-	for _, f := range r.Figures {
-		name := filepath.Base(f)
-		fmt.Fprintf(&b, "![%s](%s)\n", strings.TrimSuffix(name, filepath.Ext(name)), name)
-	}
+	digits.WriteFigureLinks(&b, r.Figures)
 	return b.String()
 }
 
 // writeFigures draws the curves of the trained set-ups, and for the main one
 // its confusion matrix, a digit of each class and its first mistakes.
 func (r *Result) writeFigures(cfg *cli.Config, eval *data.Dataset) error {
-	save := func(name string, f plot.Figure) error {
-		path, err := cfg.Path(name)
-		if err != nil {
-			return err
-		}
-		if err := plot.SaveSVG(path, f); err != nil {
-			return err
-		}
-		r.Figures = append(r.Figures, path)
-		return nil
-	}
+	save := digits.FigureSaver(cfg, &r.Figures)
 	if r.Setups[0].History != nil {
 		ev := r.evalName()
 		lossChart := plot.NewLineChart("Cross-entropy per epoch", "epoch", "loss")

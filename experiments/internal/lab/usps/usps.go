@@ -12,7 +12,6 @@ import (
 	"github.com/nndiy/nndiy/layers"
 	"github.com/nndiy/nndiy/losses"
 	"github.com/nndiy/nndiy/optim"
-	"github.com/nndiy/nndiy/tensor"
 )
 
 // Defaults are the flags of experiments/usps: the settings of the run
@@ -59,9 +58,10 @@ type Options struct {
 	// settings without looking at the test set. 0 uses the test set.
 	Validation float64
 	// Save, when not empty, is the file the trained fused network (or the
-	// only one trained) is written to, by optim.SaveFile. Load, when not
-	// empty, is such a file to evaluate instead of training, in the fused
-	// set-up unless Setups says "softmax".
+	// only one trained) is written to, by optim.SaveFile; its directory is
+	// created before training. Load, when not empty, is such a file to
+	// evaluate instead of training, in the fused set-up unless Setups says
+	// "softmax".
 	Save, Load string
 }
 
@@ -179,23 +179,12 @@ func Run(cfg *cli.Config, opts Options) (*Result, error) {
 	if opts.Save != "" && opts.Load != "" {
 		return nil, errors.New("-save and -load cannot be used together")
 	}
-	if opts.Validation < 0 || opts.Validation >= 1 {
-		return nil, fmt.Errorf("-val must be in [0, 1), have %g", opts.Validation)
-	}
-	load := opts.Data.Load
-	if c.Quick {
-		load = func() (*data.Dataset, *data.Dataset, error) { return opts.Data.LoadHead(quick.train, quick.test) }
-	}
-	train, test, err := load()
-	if err != nil {
+	if err := digits.PrepareSave(opts.Save); err != nil {
 		return nil, err
 	}
-	if opts.Validation > 0 {
-		kept, held, err := data.SplitIndices(train.Len(), opts.Validation, rand.New(rand.NewPCG(c.Seed, streamSplit)))
-		if err != nil {
-			return nil, fmt.Errorf("-val: %w", err)
-		}
-		train, test = train.Subset(kept), train.Subset(held)
+	train, test, err := digits.LoadSets(opts.Data, c.Quick, quick.train, quick.test, opts.Validation, rand.New(rand.NewPCG(c.Seed, streamSplit)))
+	if err != nil {
+		return nil, err
 	}
 
 	res := &Result{
@@ -273,15 +262,7 @@ func runSetup(cfg *cli.Config, opts Options, s Setup, train, test *data.Dataset)
 		opt := newOptimizer(opts.Optimizer, cfg.LR, opts.WeightDecay)
 		o := optim.New(net, s.Loss(), cfg.LR).WithOptimizer(opt)
 		progress := cli.NewProgress(cfg.Stderr, s.Name, cfg.Epochs)
-		x, augment := train.X, func() {}
-		if opts.Shift > 0 {
-			// Fit copies each batch from x as it goes, so rewriting x at
-			// the end of an epoch gives the next one new shifts.
-			rng := rand.New(rand.NewPCG(cfg.Seed, streamShift))
-			x = tensor.New(train.X.Shape...)
-			augment = func() { digits.Augment(x, train.X, opts.Shift, rng) }
-			augment()
-		}
+		x, reshift := digits.Shifted(train.X, opts.Shift, rand.New(rand.NewPCG(cfg.Seed, streamShift)))
 		start := time.Now()
 		h, err := optim.Fit(o, x, train.OneHot(), optim.Config{
 			BatchSize: cfg.Batch,
@@ -293,7 +274,7 @@ func runSetup(cfg *cli.Config, opts Options, s Setup, train, test *data.Dataset)
 			Schedule:  optim.NewCosineAnnealingLR(opt, cfg.Epochs, 0),
 			OnEpoch: func(epoch int, h *optim.History) error {
 				progress.Update(epoch, h.TrainLoss[epoch-1])
-				augment()
+				reshift()
 				return nil
 			},
 		})

@@ -55,7 +55,7 @@ func checkSVG(t *testing.T, path string) {
 func TestQuickRun(t *testing.T) {
 	var out bytes.Buffer
 	cfg := quickConfig(t, &out)
-	ckpt := filepath.Join(t.TempDir(), "mlp.ckpt")
+	ckpt := filepath.Join(t.TempDir(), "new", "mlp.ckpt") // -save creates the directory
 	res, err := Run(cfg, Options{Data: digits.TestSource(), Save: ckpt})
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,93 @@
+package digits
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/nndiy/nndiy/data"
+	"github.com/nndiy/nndiy/experiments/internal/cli"
+	"github.com/nndiy/nndiy/experiments/internal/plot"
+	"github.com/nndiy/nndiy/tensor"
+)
+
+// LoadSets returns the training and evaluation sets of a run on src: only
+// the first nTrain and nTest images (Source.LoadHead) when quick is set, and,
+// when validation is in (0, 1), that fraction of the training set held out
+// by rng and evaluated on instead of the test set (the -val flag), the rest
+// left to train on. validation must be in [0, 1).
+func LoadSets(src Source, quick bool, nTrain, nTest int, validation float64, rng *rand.Rand) (train, eval *data.Dataset, err error) {
+	if validation < 0 || validation >= 1 {
+		return nil, nil, fmt.Errorf("-val must be in [0, 1), have %g", validation)
+	}
+	if quick {
+		train, eval, err = src.LoadHead(nTrain, nTest)
+	} else {
+		train, eval, err = src.Load()
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if validation > 0 {
+		kept, held, err := data.SplitIndices(train.Len(), validation, rng)
+		if err != nil {
+			return nil, nil, fmt.Errorf("-val: %w", err)
+		}
+		train, eval = train.Subset(kept), train.Subset(held)
+	}
+	return train, eval, nil
+}
+
+// Shifted returns the training images to fit on and a function that draws
+// new shifts for them. With maxShift 0 they are src itself and the function
+// does nothing; else they are a copy of src with every image shifted by
+// Augment, drawn from rng, and each call of the function shifts them anew.
+// optim.Fit copies each batch from the images as it goes, so calling the
+// function at the end of an epoch gives the next one new shifts.
+func Shifted(src *tensor.Tensor, maxShift int, rng *rand.Rand) (x *tensor.Tensor, reshift func()) {
+	if maxShift <= 0 {
+		return src, func() {}
+	}
+	x = tensor.New(src.Shape...)
+	reshift = func() { Augment(x, src, maxShift, rng) }
+	reshift()
+	return x, reshift
+}
+
+// PrepareSave creates the directory of the checkpoint file path (when path
+// is not empty), so that a bad -save fails before training, not after.
+func PrepareSave(path string) error {
+	if path == "" {
+		return nil
+	}
+	return os.MkdirAll(filepath.Dir(path), 0o755)
+}
+
+// FigureSaver returns a function that writes a figure as SVG into cfg's
+// output directory under name and appends its path to *paths.
+func FigureSaver(cfg *cli.Config, paths *[]string) func(name string, f plot.Figure) error {
+	return func(name string, f plot.Figure) error {
+		path, err := cfg.Path(name)
+		if err != nil {
+			return err
+		}
+		if err := plot.SaveSVG(path, f); err != nil {
+			return err
+		}
+		*paths = append(*paths, path)
+		return nil
+	}
+}
+
+// WriteFigureLinks writes a Markdown image line for each figure of paths,
+// linked by its file name (relative to the output directory) and described
+// by the name without its extension.
+func WriteFigureLinks(w io.Writer, paths []string) {
+	for _, f := range paths {
+		name := filepath.Base(f)
+		fmt.Fprintf(w, "![%s](%s)\n", strings.TrimSuffix(name, filepath.Ext(name)), name)
+	}
+}
