@@ -2,52 +2,18 @@ package autoencoder
 
 import (
 	"bytes"
-	"encoding/xml"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/nndiy/nndiy/experiments/internal/cli"
 	"github.com/nndiy/nndiy/experiments/internal/lab/digits"
+	"github.com/nndiy/nndiy/experiments/internal/lab/digits/digitstest"
 )
-
-func quickConfig(t *testing.T, out io.Writer) *cli.Config {
-	c := Defaults
-	c.Quick, c.Out = true, t.TempDir()
-	c.Stdout, c.Stderr = out, io.Discard
-	return &c
-}
-
-// checkSVG fails unless path holds a well-formed XML document with an svg root.
-func checkSVG(t *testing.T, path string) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := xml.NewDecoder(bytes.NewReader(b))
-	root := ""
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		} else if err != nil {
-			t.Fatalf("%s: %v", filepath.Base(path), err)
-		}
-		if se, ok := tok.(xml.StartElement); ok && root == "" {
-			root = se.Name.Local
-		}
-	}
-	if root != "svg" {
-		t.Errorf("%s: root element %q, want svg", filepath.Base(path), root)
-	}
-}
 
 func TestQuickRun(t *testing.T) {
 	var out bytes.Buffer
-	cfg := quickConfig(t, &out)
+	cfg := digitstest.QuickConfig(t, Defaults, &out)
 	res, err := Run(cfg, Options{Data: digits.TestSource(), Grid: true, Studies: true})
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +54,7 @@ func TestQuickRun(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"reconstructions.svg", "loss.svg", "tsne.svg", "denoising.svg", "denoised.svg"} {
-		checkSVG(t, filepath.Join(cfg.Out, name))
+		digitstest.CheckSVG(t, filepath.Join(cfg.Out, name))
 	}
 	for _, want := range []string{"t-SNE", "Grid search", "← retrained", "Denoising", "Classification"} {
 		if !strings.Contains(out.String(), want) {
@@ -107,7 +73,7 @@ func TestGridDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := quickConfig(t, io.Discard)
+	cfg := digitstest.QuickConfig(t, Defaults, io.Discard)
 	one, err := searchGrid(cfg, Options{GridEpochs: 1, Workers: 1}, train, test)
 	if err != nil {
 		t.Fatal(err)
@@ -162,7 +128,7 @@ func TestRunErrors(t *testing.T) {
 		{"grid epochs", Options{GridEpochs: -2}, "-grid-epochs"},
 		{"no data", Options{Data: digits.Source{Dir: t.TempDir()}}, "-synthetic"},
 	} {
-		_, err := Run(quickConfig(t, io.Discard), tc.opts)
+		_, err := Run(digitstest.QuickConfig(t, Defaults, io.Discard), tc.opts)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want one mentioning %q", tc.name, err, tc.want)
 		}

@@ -2,30 +2,18 @@ package conv
 
 import (
 	"bytes"
-	"encoding/xml"
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/nndiy/nndiy/experiments/internal/cli"
 	"github.com/nndiy/nndiy/experiments/internal/lab/digits"
+	"github.com/nndiy/nndiy/experiments/internal/lab/digits/digitstest"
 	"github.com/nndiy/nndiy/tensor"
 )
-
-// quickConfig returns the settings of a -quick run writing into a fresh
-// directory.
-func quickConfig(t *testing.T) *cli.Config {
-	cfg := Defaults
-	cfg.Quick = true
-	cfg.Out = t.TempDir()
-	cfg.Stdout, cfg.Stderr = io.Discard, io.Discard
-	return &cfg
-}
 
 // minQuickAccuracy is the least accuracy of a quick run, on USPS as on the
 // synthetic digits: three times chance. A quick run is too short to do
@@ -34,7 +22,7 @@ func quickConfig(t *testing.T) *cli.Config {
 var minQuickAccuracy = 0.3
 
 func TestRunQuick(t *testing.T) {
-	cfg := quickConfig(t)
+	cfg := digitstest.QuickConfig(t, Defaults, io.Discard)
 	var summary bytes.Buffer
 	cfg.Stdout = &summary
 	opts := DefaultOptions()
@@ -83,7 +71,7 @@ func TestRunQuick(t *testing.T) {
 	var got []string
 	for _, f := range res.Figures {
 		got = append(got, filepath.Base(f))
-		checkSVG(t, f)
+		digitstest.CheckSVG(t, f)
 	}
 	slices.Sort(want)
 	slices.Sort(got)
@@ -98,37 +86,10 @@ func TestRunQuick(t *testing.T) {
 	}
 }
 
-// checkSVG fails unless path is a well-formed SVG document.
-func checkSVG(t *testing.T, path string) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := xml.NewDecoder(bytes.NewReader(b))
-	root := ""
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Errorf("%s: %v", path, err)
-			return
-		}
-		if s, ok := tok.(xml.StartElement); ok && root == "" {
-			root = s.Name.Local
-		}
-	}
-	if root != "svg" {
-		t.Errorf("%s: root element %q, want svg", path, root)
-	}
-}
-
 // A checkpoint saved after training gives, once loaded into a new network,
 // exactly the same test results; the same seed trains the same network.
 func TestSaveLoadAndDeterminism(t *testing.T) {
-	cfg := quickConfig(t)
+	cfg := digitstest.QuickConfig(t, Defaults, io.Discard)
 	cfg.Epochs = 1
 	ckpt := filepath.Join(t.TempDir(), "new", "net.ckpt") // Run makes the directory
 	src := digits.TestSource()
@@ -160,7 +121,7 @@ func TestSaveLoadAndDeterminism(t *testing.T) {
 }
 
 func TestRunRejects(t *testing.T) {
-	cfg := quickConfig(t)
+	cfg := digitstest.QuickConfig(t, Defaults, io.Discard)
 	for _, opts := range []Options{ // each fails before loading data
 		{Model: "conv3d"},
 		{Optimizer: "rmsprop"},

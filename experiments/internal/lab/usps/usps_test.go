@@ -2,59 +2,23 @@ package usps
 
 import (
 	"bytes"
-	"encoding/xml"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/nndiy/nndiy/experiments/internal/cli"
 	"github.com/nndiy/nndiy/experiments/internal/lab/digits"
+	"github.com/nndiy/nndiy/experiments/internal/lab/digits/digitstest"
 )
 
 // setupsAgree is how far apart the two set-ups' losses may be: the same
 // gradient, computed in a different order, parts them by rounding only.
 const setupsAgree = 1e-9
 
-// quickConfig returns the settings of a quick run writing into a temporary
-// directory, its summary into out.
-func quickConfig(t *testing.T, out io.Writer) *cli.Config {
-	c := Defaults
-	c.Quick, c.Out = true, t.TempDir()
-	c.Stdout, c.Stderr = out, io.Discard
-	return &c
-}
-
-// checkSVG fails unless path holds a well-formed XML document with an svg root.
-func checkSVG(t *testing.T, path string) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := xml.NewDecoder(bytes.NewReader(b))
-	root := ""
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		} else if err != nil {
-			t.Fatalf("%s: %v", filepath.Base(path), err)
-		}
-		if se, ok := tok.(xml.StartElement); ok && root == "" {
-			root = se.Name.Local
-		}
-	}
-	if root != "svg" {
-		t.Errorf("%s: root element %q, want svg", filepath.Base(path), root)
-	}
-}
-
 func TestQuickRun(t *testing.T) {
 	var out bytes.Buffer
-	cfg := quickConfig(t, &out)
+	cfg := digitstest.QuickConfig(t, Defaults, &out)
 	ckpt := filepath.Join(t.TempDir(), "new", "mlp.ckpt") // -save creates the directory
 	res, err := Run(cfg, Options{Data: digits.TestSource(), Save: ckpt})
 	if err != nil {
@@ -83,7 +47,7 @@ func TestQuickRun(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"loss.svg", "accuracy.svg", "confusion.svg", "digits.svg"} {
-		checkSVG(t, filepath.Join(cfg.Out, name))
+		digitstest.CheckSVG(t, filepath.Join(cfg.Out, name))
 	}
 	if len(res.Figures) < 4 {
 		t.Errorf("figures %v", res.Figures)
@@ -101,7 +65,7 @@ func TestQuickRun(t *testing.T) {
 	}
 
 	// The checkpoint holds the fused network: loading it gives its accuracy.
-	loaded, err := Run(quickConfig(t, io.Discard), Options{Data: digits.TestSource(), Setups: "fused", Load: ckpt})
+	loaded, err := Run(digitstest.QuickConfig(t, Defaults, io.Discard), Options{Data: digits.TestSource(), Setups: "fused", Load: ckpt})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +87,7 @@ func TestRunErrors(t *testing.T) {
 		{"no data", Options{Data: digits.Source{Dir: t.TempDir()}}, "-synthetic"},
 		{"bad checkpoint", Options{Data: digits.Source{Synthetic: true}, Load: filepath.Join(t.TempDir(), "none")}, "none"},
 	} {
-		_, err := Run(quickConfig(t, io.Discard), tc.opts)
+		_, err := Run(digitstest.QuickConfig(t, Defaults, io.Discard), tc.opts)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want one mentioning %q", tc.name, err, tc.want)
 		}
