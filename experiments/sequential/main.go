@@ -4,8 +4,9 @@
 //
 //	go run ./experiments/sequential [-epochs 500] [-lr 0.2] [-batch 32] [-seed 1] [-out out/sequential] [-quick] [-export DIR] [-markdown]
 //
-// The PyTorch curves come from pytorch_losses.csv, which
-// pytorch_reference.py (in this directory) writes from the files of -export:
+// The PyTorch curves come from the file pytorch_losses.csv that package
+// experiments/internal/lab/sequential embeds, which pytorch_reference.py (in
+// this directory) writes from the files of -export:
 //
 //	go run ./experiments/sequential -export out/sequential/export
 //	/usr/bin/python3 experiments/sequential/pytorch_reference.py out/sequential/export
@@ -26,7 +27,7 @@ func main() {
 	flag.StringVar(&opts.Export, "export", "", "write the data, initial weights and batch order for pytorch_reference.py into `dir`")
 	markdown := flag.Bool("markdown", false, "also print the results as a Markdown section")
 	flag.Parse()
-	opts.Reference = pytorchLosses
+	opts.Reference = sequential.PyTorchLosses
 	cli.Main("sequential", func() error {
 		r, err := sequential.Run(cfg, opts)
 		if err != nil {

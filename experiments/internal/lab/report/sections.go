@@ -1,9 +1,6 @@
 package report
 
 import (
-	"os"
-	"path/filepath"
-
 	"github.com/nndiy/nndiy/experiments/internal/cli"
 	"github.com/nndiy/nndiy/experiments/internal/lab/autoencoder"
 	"github.com/nndiy/nndiy/experiments/internal/lab/bench"
@@ -41,7 +38,7 @@ var Sections = []Section{
 			"500 epochs, batch 32, gives loss curves and boundaries like PyTorch's.",
 		Run: func(c *cli.Config, _ digits.Source) (Markdowner, error) {
 			opts := sequential.DefaultOptions()
-			opts.Reference = pytorchReference()
+			opts.Reference = sequential.PyTorchLosses
 			return sequential.Run(defaults(c, sequential.Defaults), opts)
 		},
 	},
@@ -93,16 +90,4 @@ var Sections = []Section{
 func defaults(c *cli.Config, def cli.Config) *cli.Config {
 	c.Epochs, c.LR, c.Batch, c.Seed = def.Epochs, def.LR, def.Batch, def.Seed
 	return c
-}
-
-// pytorchReference returns PyTorch's losses for §5.1, the file that
-// experiments/sequential embeds, read from the working tree (the report runs
-// from the module's root, as its default -out docs assumes); nil when it
-// is not there, and §5.1 then goes without the PyTorch curves.
-func pytorchReference() []byte {
-	b, err := os.ReadFile(filepath.Join("experiments", "sequential", "pytorch_losses.csv"))
-	if err != nil {
-		return nil
-	}
-	return b
 }

@@ -1,7 +1,7 @@
 package sequential
 
 import (
-	"os"
+	"bytes"
 	"strings"
 	"testing"
 )
@@ -75,12 +75,7 @@ func TestParseReferenceErrors(t *testing.T) {
 
 // The committed reference parses, and covers every data set for 500 epochs.
 func TestCommittedReference(t *testing.T) {
-	f, err := os.Open(referencePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	ref, err := ParseReference(f)
+	ref, err := ParseReference(bytes.NewReader(PyTorchLosses))
 	if err != nil {
 		t.Fatal(err)
 	}

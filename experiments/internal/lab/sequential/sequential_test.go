@@ -14,9 +14,6 @@ import (
 	"github.com/nndiy/nndiy/experiments/internal/lab/planar"
 )
 
-// referencePath is the committed PyTorch reference, beside the command.
-const referencePath = "../../../sequential/pytorch_losses.csv"
-
 const (
 	// sameComputation is the largest relative gap between nndiy's and
 	// PyTorch's loss over the first epochs, where the training is stable
@@ -71,10 +68,7 @@ func checkFigures(t *testing.T, r *Result, want []string) {
 // The committed reference is PyTorch replaying nndiy's full run: the first
 // epochs of a run with the same settings must match it to rounding.
 func TestMatchesPyTorchReference(t *testing.T) {
-	ref, err := os.ReadFile(referencePath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref := PyTorchLosses
 	cfg := config(t, false)
 	cfg.Epochs = 3
 	opts := DefaultOptions()
