@@ -6,17 +6,9 @@ import (
 	"os"
 	"testing"
 
+	"github.com/nndiy/nndiy/internal/golden"
 	"github.com/nndiy/nndiy/layers"
-	"github.com/nndiy/nndiy/tensor"
 )
-
-// convGoldenTensor is a tensor as testdata/golden_conv.py writes it.
-type convGoldenTensor struct {
-	Shape []int     `json:"shape"`
-	Data  []float64 `json:"data"`
-}
-
-func (g *convGoldenTensor) tensor() *tensor.Tensor { return tensor.FromSlice(g.Data, g.Shape...) }
 
 // convGolden is layers/testdata/golden_conv.json: PyTorch's results for
 // convolutions and poolings, in nndiy's channels-last layout.
@@ -29,10 +21,10 @@ type convGolden struct {
 		ChanOut         int   `json:"chan_out"`
 		Stride, Padding int
 		Bias            bool
-		X, Weight, Y    convGoldenTensor
-		BiasValue       convGoldenTensor `json:"bias_value"`
-		Delta, Dx       convGoldenTensor
-		Dweight, Dbias  convGoldenTensor
+		X, Weight, Y    golden.Tensor
+		BiasValue       golden.Tensor `json:"bias_value"`
+		Delta, Dx       golden.Tensor
+		Dweight, Dbias  golden.Tensor
 	}
 	Pool []struct {
 		Name        string
@@ -40,8 +32,8 @@ type convGolden struct {
 		Kind        string
 		Kernel      []int
 		Stride      int
-		X, Y, Delta convGoldenTensor
-		Dx          convGoldenTensor
+		X, Y, Delta golden.Tensor
+		Dx          golden.Tensor
 	}
 }
 
@@ -84,22 +76,22 @@ func TestConvPyTorch(t *testing.T) {
 				l := layers.NewConv2D(c.Kernel[0], c.Kernel[1], c.ChanIn, c.ChanOut, c.Stride, rng, opts...)
 				m, w, b = l, l.Weight, l.Bias
 			}
-			w.Value.CopyFrom(c.Weight.tensor())
+			w.Value.CopyFrom(c.Weight.Tensor())
 			if (b != nil) != c.Bias {
 				t.Fatalf("bias %v, want %v", b != nil, c.Bias)
 			}
 			if b != nil {
-				b.Value.CopyFrom(c.BiasValue.tensor())
+				b.Value.CopyFrom(c.BiasValue.Tensor())
 			}
-			x, delta := c.X.tensor(), c.Delta.tensor()
-			convCheckClose(t, "y", m.Forward(x), c.Y.tensor())
+			x, delta := c.X.Tensor(), c.Delta.Tensor()
+			convCheckClose(t, "y", m.Forward(x), c.Y.Tensor())
 			m.ZeroGrad()
 			m.BackwardUpdateGradient(x, delta)
-			convCheckClose(t, "dweight", w.Grad, c.Dweight.tensor())
+			convCheckClose(t, "dweight", w.Grad, c.Dweight.Tensor())
 			if b != nil {
-				convCheckClose(t, "dbias", b.Grad, c.Dbias.tensor())
+				convCheckClose(t, "dbias", b.Grad, c.Dbias.Tensor())
 			}
-			convCheckClose(t, "dx", m.BackwardDelta(x, delta), c.Dx.tensor())
+			convCheckClose(t, "dx", m.BackwardDelta(x, delta), c.Dx.Tensor())
 		})
 	}
 }
@@ -121,9 +113,9 @@ func TestPoolPyTorch(t *testing.T) {
 			default:
 				m = layers.NewAvgPool2D(kh, kw, c.Stride)
 			}
-			x := c.X.tensor()
-			convCheckClose(t, "y", m.Forward(x), c.Y.tensor())
-			convCheckClose(t, "dx", m.BackwardDelta(x, c.Delta.tensor()), c.Dx.tensor())
+			x := c.X.Tensor()
+			convCheckClose(t, "y", m.Forward(x), c.Y.Tensor())
+			convCheckClose(t, "dx", m.BackwardDelta(x, c.Delta.Tensor()), c.Dx.Tensor())
 		})
 	}
 }

@@ -1,56 +1,14 @@
 package layers_test
 
 import (
-	"encoding/json"
-	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"testing"
 
+	"github.com/nndiy/nndiy/internal/golden"
 	"github.com/nndiy/nndiy/layers"
 	"github.com/nndiy/nndiy/tensor"
 )
-
-// goldenTol is the largest relative error allowed against PyTorch: the
-// largest |got − want| over a tensor's finite elements divided by the
-// largest |want| among them. Non-finite values must match exactly.
-const goldenTol = 1e-12
-
-// goldenFloat is a JSON number, or one of the strings "inf", "-inf", "nan"
-// that testdata/golden_common.py writes for values JSON cannot hold.
-type goldenFloat float64
-
-func (f *goldenFloat) UnmarshalJSON(b []byte) error {
-	var s string
-	if json.Unmarshal(b, &s) == nil {
-		switch s {
-		case "inf":
-			*f = goldenFloat(math.Inf(1))
-		case "-inf":
-			*f = goldenFloat(math.Inf(-1))
-		case "nan":
-			*f = goldenFloat(math.NaN())
-		default:
-			return fmt.Errorf("golden value %q is not a number", s)
-		}
-		return nil
-	}
-	return json.Unmarshal(b, (*float64)(f))
-}
-
-type goldenTensor struct {
-	Shape []int
-	Data  []goldenFloat
-}
-
-func (g goldenTensor) tensor() *tensor.Tensor {
-	data := make([]float64, len(g.Data))
-	for i, v := range g.Data {
-		data[i] = float64(v)
-	}
-	return tensor.FromSlice(data, g.Shape...)
-}
 
 // goldenSpec describes a module as testdata/golden_layers.py builds it.
 type goldenSpec struct {
@@ -94,78 +52,32 @@ type goldenLayers struct {
 	Modules []struct {
 		Name                 string
 		Spec                 goldenSpec
-		Input, Output, Delta goldenTensor
-		GradInput            goldenTensor `json:"grad_input"`
-		Params               map[string]goldenTensor
-		GradParams           map[string]goldenTensor `json:"grad_params"`
+		Input, Output, Delta golden.Tensor
+		GradInput            golden.Tensor `json:"grad_input"`
+		Params               map[string]golden.Tensor
+		GradParams           map[string]golden.Tensor `json:"grad_params"`
 	}
 	Sequentials []struct {
 		Name                  string
 		Spec                  goldenSpec
 		Loss                  string
-		Input, Target, Output goldenTensor
-		LossValue             float64      `json:"loss_value"`
-		GradInput             goldenTensor `json:"grad_input"`
-		Params                map[string]goldenTensor
-		GradParams            map[string]goldenTensor `json:"grad_params"`
+		Input, Target, Output golden.Tensor
+		LossValue             float64       `json:"loss_value"`
+		GradInput             golden.Tensor `json:"grad_input"`
+		Params                map[string]golden.Tensor
+		GradParams            map[string]golden.Tensor `json:"grad_params"`
 	}
 }
 
 func loadGoldenLayers(t *testing.T) *goldenLayers {
 	t.Helper()
-	b, err := os.ReadFile("testdata/golden_layers.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var g goldenLayers
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
+	golden.Load(t, "testdata/golden_layers.json", &g)
 	return &g
 }
 
-// goldenErr returns the relative error of got against want as goldenTol
-// defines it, or an error when shapes or non-finite values differ.
-func goldenErr(got, want *tensor.Tensor) (float64, error) {
-	if !tensor.SameShape(got, want) {
-		return math.Inf(1), fmt.Errorf("shape %v, want %v", got.Shape, want.Shape)
-	}
-	diff, scale := 0.0, 0.0
-	for i, w := range want.Data {
-		g := got.Data[i]
-		finite := !math.IsInf(w, 0) && !math.IsNaN(w)
-		if !finite {
-			if g != w && !(math.IsNaN(g) && math.IsNaN(w)) {
-				return math.Inf(1), fmt.Errorf("element %d is %v, want %v", i, g, w)
-			}
-			continue
-		}
-		diff = max(diff, math.Abs(g-w))
-		if math.IsNaN(g) || math.IsInf(g, 0) {
-			return math.Inf(1), fmt.Errorf("element %d is %v, want %v", i, g, w)
-		}
-		scale = max(scale, math.Abs(w))
-	}
-	if scale == 0 {
-		return diff, nil
-	}
-	return diff / scale, nil
-}
-
-// checkGolden reports an error on t when got is not within goldenTol of want.
-func checkGolden(t *testing.T, what string, got, want *tensor.Tensor) {
-	t.Helper()
-	e, err := goldenErr(got, want)
-	if err == nil && e > goldenTol {
-		err = fmt.Errorf("relative error %.3g > %g", e, goldenTol)
-	}
-	if err != nil {
-		t.Errorf("%s: %v\ngot  %v\nwant %v", what, err, got, want)
-	}
-}
-
 // setParameters copies the golden parameters into m, by name.
-func setParameters(t *testing.T, m layers.Module, params map[string]goldenTensor) {
+func setParameters(t *testing.T, m layers.Module, params map[string]golden.Tensor) {
 	t.Helper()
 	ps := m.Parameters()
 	if len(ps) != len(params) {
@@ -176,14 +88,14 @@ func setParameters(t *testing.T, m layers.Module, params map[string]goldenTensor
 		if !ok {
 			t.Fatalf("no golden parameter named %q", p.Name)
 		}
-		p.Value.CopyFrom(g.tensor())
+		p.Value.CopyFrom(g.Tensor())
 	}
 }
 
-func checkGradParams(t *testing.T, m layers.Module, grads map[string]goldenTensor) {
+func checkGradParams(t *testing.T, m layers.Module, grads map[string]golden.Tensor) {
 	t.Helper()
 	for _, p := range m.Parameters() {
-		checkGolden(t, "gradient of "+p.Name, p.Grad, grads[p.Name].tensor())
+		golden.Check(t, "gradient of "+p.Name, p.Grad, grads[p.Name].Tensor())
 	}
 }
 
@@ -195,12 +107,12 @@ func TestGoldenModules(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			m := c.Spec.build(t)
 			setParameters(t, m, c.Params)
-			x := c.Input.tensor()
-			checkGolden(t, "output", m.Forward(x), c.Output.tensor())
+			x := c.Input.Tensor()
+			golden.Check(t, "output", m.Forward(x), c.Output.Tensor())
 			m.ZeroGrad()
-			delta := c.Delta.tensor()
+			delta := c.Delta.Tensor()
 			m.BackwardUpdateGradient(x, delta)
-			checkGolden(t, "input gradient", m.BackwardDelta(x, delta), c.GradInput.tensor())
+			golden.Check(t, "input gradient", m.BackwardDelta(x, delta), c.GradInput.Tensor())
 			checkGradParams(t, m, c.GradParams)
 		})
 	}
@@ -253,15 +165,15 @@ func TestGoldenSequentials(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			s := c.Spec.build(t).(*layers.Sequential)
 			setParameters(t, s, c.Params)
-			x, y := c.Input.tensor(), c.Target.tensor()
+			x, y := c.Input.Tensor(), c.Target.Tensor()
 			out := s.Forward(x)
-			checkGolden(t, "output", out, c.Output.tensor())
+			golden.Check(t, "output", out, c.Output.Tensor())
 			value, delta := goldenLoss(t, c.Loss, y, out)
-			if e := math.Abs(value-c.LossValue) / math.Abs(c.LossValue); e > goldenTol {
+			if e := math.Abs(value-c.LossValue) / math.Abs(c.LossValue); e > golden.Tol {
 				t.Errorf("loss %v, want %v (relative error %.3g)", value, c.LossValue, e)
 			}
 			s.ZeroGrad()
-			checkGolden(t, "input gradient", s.Backward(x, delta), c.GradInput.tensor())
+			golden.Check(t, "input gradient", s.Backward(x, delta), c.GradInput.Tensor())
 			checkGradParams(t, s, c.GradParams)
 		})
 	}
