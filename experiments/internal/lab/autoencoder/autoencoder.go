@@ -16,7 +16,7 @@ import (
 )
 
 // Defaults are the flags of experiments/autoencoder: the settings of the run
-// recorded in docs/results-usps.md.
+// recorded in docs/results.md.
 var Defaults = cli.Config{Epochs: 20, LR: 3e-3, Batch: 16, Seed: 1}
 
 // The report's architecture.

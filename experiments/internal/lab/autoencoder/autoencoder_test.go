@@ -36,7 +36,7 @@ func TestQuickRun(t *testing.T) {
 	// Denoising: noise clipped to [0, 1] moves a pixel by less than σ on
 	// average, and both auto-encoders do better than a grey 0.5 everywhere
 	// (whose error is at least 0.25 where pixels are 0 or 1). Too short a
-	// run to say which of the two wins: docs/results-usps.md does.
+	// run to say which of the two wins: docs/results.md does.
 	if len(res.Denoising) != 1+len(quickNoiseLevels) || res.Denoising[0].Sigma != 0 || res.Denoising[0].PlainMSE != res.TestMSE {
 		t.Fatalf("noise levels %+v", res.Denoising)
 	}

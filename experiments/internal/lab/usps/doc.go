@@ -24,7 +24,7 @@
 // each epoch sees every training image shifted by up to a pixel along each
 // axis (digits.Augment): the cheapest augmentation of digits, which removes
 // about a third of the test errors of the plain training
-// (docs/results-usps.md).
+// (docs/results.md).
 //
 // The test set is evaluated after every epoch for the curves only: nothing
 // is chosen by it. Options.Validation holds out part of the training set

@@ -15,7 +15,7 @@ import (
 )
 
 // Defaults are the flags of experiments/usps: the settings of the run
-// recorded in docs/results-usps.md, chosen on a validation split of the training
+// recorded in docs/results.md, chosen on a validation split of the training
 // set to fit in two minutes on a 2-core machine.
 var Defaults = cli.Config{Epochs: 40, LR: 0.05, Batch: 32, Seed: 1}
 
