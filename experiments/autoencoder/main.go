@@ -12,9 +12,7 @@
 package main
 
 import (
-	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 
@@ -41,13 +39,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&opts.GridEpochs, "grid-epochs", 0, "`epochs` of each configuration of the grid (default: -epochs, 2 with -quick)")
 	fs.IntVar(&opts.Workers, "workers", 0, "configurations of the grid trained at `once` (default: the number of cores)")
 	fs.BoolVar(&opts.Studies, "studies", opts.Studies, "run the denoising and classification studies")
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	_, err := autoencoder.Run(cfg, opts)
 	return err

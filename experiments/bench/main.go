@@ -17,7 +17,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"os"
 
@@ -40,11 +39,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&opts.Train, "train", true, "train the two networks")
 	fs.BoolVar(&opts.Gemm, "gemm", true, "time Gemm")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of tables")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	cfg.Stdout, cfg.Stderr = stdout, stderr
 	if *asJSON {

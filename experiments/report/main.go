@@ -12,7 +12,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -41,13 +40,8 @@ func runSections(args []string, stdout, stderr io.Writer, sections []report.Sect
 	fs.BoolVar(&opts.Quick, "quick", false, "run every section in quick mode")
 	opts.Data.RegisterFlags(fs)
 	only := fs.String("only", "", "comma-separated `sections` to run (default all)")
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	if opts.Out == "" {
 		opts.Out = "docs"

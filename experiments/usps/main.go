@@ -14,9 +14,7 @@
 package main
 
 import (
-	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 
@@ -44,13 +42,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&opts.Validation, "val", 0, "hold out this `fraction` of the training set and evaluate on it instead of the test set")
 	fs.StringVar(&opts.Save, "save", "", "write the trained fused network to `file`")
 	fs.StringVar(&opts.Load, "load", "", "evaluate the network in `file` instead of training")
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	_, err := usps.Run(cfg, opts)
 	return err

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"flag"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -74,5 +76,26 @@ func TestPathCreatesDirectory(t *testing.T) {
 	}
 	if _, err := os.Stat(c.Out); err != nil || !strings.HasSuffix(p, "a/b/f.svg") {
 		t.Fatalf("path %q, stat err %v", p, err)
+	}
+}
+
+func TestParse(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		help bool
+		fail bool
+	}{
+		{args: []string{"-epochs", "3"}},
+		{args: []string{"-h"}, help: true},
+		{args: []string{"-epochs", "3", "extra"}, fail: true},
+		{args: []string{"-nosuchflag"}, fail: true},
+	} {
+		fs := flag.NewFlagSet("x", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		Register(fs, "x", Config{Epochs: 1})
+		err := Parse(fs, c.args)
+		if errors.Is(err, flag.ErrHelp) != c.help || (err != nil && !c.help) != c.fail {
+			t.Errorf("Parse(%q) = %v, want help %v, failure %v", c.args, err, c.help, c.fail)
+		}
 	}
 }

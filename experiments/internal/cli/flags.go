@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -61,10 +62,24 @@ func (c *Config) Path(name string) (string, error) {
 	return filepath.Join(c.Out, name), nil
 }
 
+// Parse parses args with fs and rejects positional arguments, which no
+// experiment takes. After -h or -help it returns flag.ErrHelp, which Main
+// treats as success.
+func Parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	return nil
+}
+
 // Main runs an experiment's main body and exits with status 1 and the
 // error on stderr when it fails, so that users see a message, not a stack.
+// flag.ErrHelp (the usage was asked for and printed) exits with status 0.
 func Main(name string, run func() error) {
-	if err := run(); err != nil {
+	if err := run(); err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
 		os.Exit(1)
 	}
