@@ -63,9 +63,7 @@ func reuseBuffer(buf *tensor.Tensor, shape ...int) *tensor.Tensor {
 		n *= d
 	}
 	if buf == nil || cap(buf.Data) < n || len(buf.Shape) != len(shape) {
-		// Not tensor.New(shape...): its panic message would make shape
-		// escape, and every caller's variadic slice with it.
-		return &tensor.Tensor{Shape: append([]int(nil), shape...), Data: make([]float64, n)}
+		return tensor.New(shape...)
 	}
 	copy(buf.Shape, shape)
 	buf.Data = buf.Data[:n]

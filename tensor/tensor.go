@@ -20,7 +20,7 @@ type Tensor struct {
 // It panics if a dimension is negative.
 func New(shape ...int) *Tensor {
 	n := checkedSize("tensor.New", shape)
-	return &Tensor{Shape: append([]int(nil), shape...), Data: make([]float64, n)}
+	return &Tensor{Shape: copyShape(shape), Data: make([]float64, n)}
 }
 
 // FromSlice returns a tensor of the given shape that uses data as its
@@ -29,16 +29,21 @@ func New(shape ...int) *Tensor {
 func FromSlice(data []float64, shape ...int) *Tensor {
 	n := checkedSize("tensor.FromSlice", shape)
 	if len(data) != n {
-		panic(fmt.Sprintf("tensor.FromSlice: %d values for shape %v (%d elements)", len(data), shape, n))
+		panic(fmt.Sprintf("tensor.FromSlice: %d values for shape %v (%d elements)", len(data), copyShape(shape), n))
 	}
-	return &Tensor{Shape: append([]int(nil), shape...), Data: data}
+	return &Tensor{Shape: copyShape(shape), Data: data}
 }
+
+// copyShape returns a copy of shape for a panic message. Formatting the
+// copy rather than shape itself keeps shape from escaping to the heap, so
+// that a call such as New(m, n) does not allocate its variadic slice.
+func copyShape(shape []int) []int { return append([]int(nil), shape...) }
 
 func checkedSize(op string, shape []int) int {
 	n := 1
 	for _, d := range shape {
 		if d < 0 {
-			panic(fmt.Sprintf("%s: negative dimension in shape %v", op, shape))
+			panic(fmt.Sprintf("%s: negative dimension in shape %v", op, copyShape(shape)))
 		}
 		n *= d
 	}
@@ -97,8 +102,8 @@ func (t *Tensor) Row(i int) []float64 {
 // Reshape returns a view of t with a new shape that shares t's Data.
 // One dimension may be -1: it is inferred from the others. It panics if the
 // number of elements would change.
-func (t *Tensor) Reshape(shape ...int) *Tensor {
-	shape = append([]int(nil), shape...)
+func (t *Tensor) Reshape(dims ...int) *Tensor {
+	shape := copyShape(dims) // the view's own shape; dims does not escape
 	infer, n := -1, 1
 	for i, d := range shape {
 		switch {

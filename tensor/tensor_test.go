@@ -217,3 +217,25 @@ func TestString(t *testing.T) {
 		}
 	}
 }
+
+var allocSink *Tensor
+
+// TestNewAllocations pins down that New and FromSlice do not make their
+// shape argument escape: New allocates the Tensor, its Shape and its Data,
+// and nothing for the caller's variadic slice.
+func TestNewAllocations(t *testing.T) {
+	data := make([]float64, 12)
+	for _, c := range []struct {
+		name string
+		f    func()
+		want float64
+	}{
+		{"New", func() { allocSink = New(3, 4) }, 3},
+		{"FromSlice", func() { allocSink = FromSlice(data, 3, 4) }, 2},
+		{"Reshape", func() { allocSink = FromSlice(data, 12).Reshape(3, -1) }, 4},
+	} {
+		if got := testing.AllocsPerRun(100, c.f); got != c.want {
+			t.Errorf("%s: %v allocations, want %v", c.name, got, c.want)
+		}
+	}
+}
