@@ -1,16 +1,14 @@
 package optim_test
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
 	"testing"
 
+	"github.com/nndiy/nndiy/internal/golden"
 	"github.com/nndiy/nndiy/layers"
 	"github.com/nndiy/nndiy/losses"
 	"github.com/nndiy/nndiy/optim"
-	"github.com/nndiy/nndiy/tensor"
 )
 
 // Tolerances of the comparisons with PyTorch, relative.
@@ -19,22 +17,13 @@ const (
 	torchLRTol = 1e-12 // learning rates of a schedule
 )
 
-type goldenTensor struct {
-	Shape []int     `json:"shape"`
-	Data  []float64 `json:"data"`
-}
-
-func (g goldenTensor) tensor() *tensor.Tensor {
-	return tensor.FromSlice(append([]float64(nil), g.Data...), g.Shape...)
-}
-
-// golden is optim/testdata/golden_optim.json, written by
+// optimGolden is optim/testdata/golden_optim.json, written by
 // testdata/golden_optim.py.
-type golden struct {
-	Init    []goldenTensor `json:"init"`
+type optimGolden struct {
+	Init    []golden.Tensor `json:"init"`
 	Batches []struct {
-		X goldenTensor `json:"x"`
-		Y goldenTensor `json:"y"`
+		X golden.Tensor `json:"x"`
+		Y golden.Tensor `json:"y"`
 	} `json:"batches"`
 	Configs map[string]struct {
 		LR    []float64   `json:"lr"`
@@ -43,22 +32,16 @@ type golden struct {
 	} `json:"configs"`
 }
 
-func readGolden(t *testing.T) *golden {
+func readGolden(t *testing.T) *optimGolden {
 	t.Helper()
-	b, err := os.ReadFile("testdata/golden_optim.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := new(golden)
-	if err := json.Unmarshal(b, g); err != nil {
-		t.Fatal(err)
-	}
+	g := new(optimGolden)
+	golden.Load(t, "testdata/golden_optim.json", g)
 	return g
 }
 
 // goldenNet returns the script's network, Linear(4,5), Tanh, Linear(5,3),
 // holding its initial weights.
-func goldenNet(t *testing.T, g *golden) *layers.Sequential {
+func goldenNet(t *testing.T, g *optimGolden) *layers.Sequential {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(0, 0))
 	net := layers.NewSequential(layers.NewLinear(4, 5, rng), layers.NewTanh(), layers.NewLinear(5, 3, rng))
@@ -71,7 +54,7 @@ func goldenNet(t *testing.T, g *golden) *layers.Sequential {
 		if p.Name != names[i] {
 			t.Fatalf("parameter %d is %q, want %q", i, p.Name, names[i])
 		}
-		p.Value.CopyFrom(g.Init[i].tensor())
+		p.Value.CopyFrom(g.Init[i].Tensor())
 	}
 	return net
 }
@@ -188,7 +171,7 @@ func TestTorchParity(t *testing.T) {
 				if e := relErr(o.LR(), want.LR[k]); e > torchLRTol {
 					t.Errorf("step %d: learning rate %v, PyTorch %v (relative error %.3g)", k, o.LR(), want.LR[k], e)
 				}
-				loss := o.Step(b.X.tensor(), b.Y.tensor())
+				loss := o.Step(b.X.Tensor(), b.Y.Tensor())
 				if e := relErr(loss, want.Loss[k]); e > torchTol {
 					t.Errorf("step %d: loss %v, PyTorch %v (relative error %.3g)", k, loss, want.Loss[k], e)
 				}
