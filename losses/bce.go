@@ -69,11 +69,14 @@ func (l *BCE) PerExample(dst []float64, y, yhat *tensor.Tensor) []float64 {
 // log(1 − ŷ), both clamped at −100), so it would have added (t − 1)·0 or
 // 0·log ŷ, a zero; outside [0, 1] or at NaN both logs are computed and the
 // NaN propagates.
+//
+// The SIMD build sums the terms of whole groups of four first, in the same
+// order and with the same bits (bceSumVector in bce_simd.go).
 func bceSum(y, yhat []float64) float64 {
-	s := 0.0
 	y = y[:len(yhat)]
-	for i, p := range yhat {
-		switch t := y[i]; {
+	s, n := bceSumVector(y, yhat)
+	for i := n; i < len(yhat); i++ {
+		switch t, p := y[i], yhat[i]; {
 		case t == 0 && p >= 0:
 			s -= max(math.Log1p(-p), bceMinLog)
 		case t == 1 && p <= 1:

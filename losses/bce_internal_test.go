@@ -42,6 +42,13 @@ func TestBCESumMatchesReference(t *testing.T) {
 		for _, p := range bceEdgeValues {
 			same([]float64{y}, []float64{p})
 			same([]float64{0.3, y}, []float64{0.6, p})
+			// In each lane of a group of four, which the SIMD build
+			// computes together.
+			for lane := range 4 {
+				ys, ps := []float64{0, 1, 0.3, 0}, []float64{0.2, 0.9, 0.6, 1e-5}
+				ys[lane], ps[lane] = y, p
+				same(ys, ps)
+			}
 		}
 	}
 	rng := rand.New(rand.NewPCG(9, 9))
