@@ -67,9 +67,9 @@ func (s *Sigmoid) BackwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 		s.Forward(x)
 	}
 	s.dx = reuseBuffer(s.dx, x.Shape...)
-	dx, y := s.dx.Data, s.out.Data[:len(s.dx.Data)]
-	for i, d := range delta.Data {
-		dx[i] = d * y[i] * (1 - y[i])
+	dx, d, y := s.dx.Data, delta.Data[:len(s.dx.Data)], s.out.Data[:len(s.dx.Data)]
+	for i := sigmoidBackwardVector(dx, d, y); i < len(d); i++ {
+		dx[i] = d[i] * y[i] * (1 - y[i])
 	}
 	return s.dx
 }

@@ -43,9 +43,9 @@ func (t *Tanh) BackwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 		t.Forward(x)
 	}
 	t.dx = reuseBuffer(t.dx, x.Shape...)
-	dx, y := t.dx.Data, t.out.Data[:len(t.dx.Data)]
-	for i, d := range delta.Data {
-		dx[i] = d * (1 - y[i]*y[i])
+	dx, d, y := t.dx.Data, delta.Data[:len(t.dx.Data)], t.out.Data[:len(t.dx.Data)]
+	for i := tanhBackwardVector(dx, d, y); i < len(d); i++ { // four at a time in the SIMD build
+		dx[i] = d[i] * (1 - y[i]*y[i])
 	}
 	return t.dx
 }

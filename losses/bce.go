@@ -96,9 +96,9 @@ func (l *BCE) Backward(y, yhat *tensor.Tensor) *tensor.Tensor {
 	mustSameShape("losses.BCE.Backward", y, yhat)
 	l.grad = gradBuffer(l.grad, yhat)
 	k := float64(yhat.Len())
-	g, t := l.grad.Data, y.Data[:len(yhat.Data)]
-	for i, p := range yhat.Data {
-		g[i] = (p - t[i]) / max((1-p)*p, bceMinDenominator) / k
+	g, t, p := l.grad.Data, y.Data[:len(yhat.Data)], yhat.Data
+	for i := bceGradVector(g, t, p, k); i < len(p); i++ { // four at a time in the SIMD build
+		g[i] = (p[i] - t[i]) / max((1-p[i])*p[i], bceMinDenominator) / k
 	}
 	return l.grad
 }

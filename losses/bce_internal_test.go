@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/nndiy/nndiy/tensor"
 )
 
 // bceSumRef is the plain loop that bceSum computes faster: both clamped
@@ -70,5 +72,35 @@ func TestBCESumMatchesReference(t *testing.T) {
 			}
 		}
 		same(y, yhat)
+	}
+}
+
+// TestBCEBackwardMatchesScalar checks BCE.Backward against its doc's formula
+// element by element, bit for bit, with the edge values in every lane of a
+// group of four (the SIMD build computes groups of four at once).
+func TestBCEBackwardMatchesScalar(t *testing.T) {
+	var ys, ps []float64
+	for _, y := range bceEdgeValues {
+		for _, p := range bceEdgeValues {
+			for lane := range 4 {
+				yy, pp := []float64{0, 1, 0.3, 0}, []float64{0.2, 0.9, 0.6, 1e-5}
+				yy[lane], pp[lane] = y, p
+				ys, ps = append(ys, yy...), append(ps, pp...)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(11, 12))
+	for range 1001 { // an odd total: a tail after the groups of four
+		ys, ps = append(ys, float64(r.IntN(2))), append(ps, r.Float64())
+	}
+	l := NewBCE()
+	yt, pt := tensor.FromSlice(ys, len(ys)), tensor.FromSlice(ps, len(ps))
+	g := l.Backward(yt, pt)
+	k := float64(len(ps))
+	for i, p := range ps {
+		want := (p - ys[i]) / max((1-p)*p, bceMinDenominator) / k
+		if got := g.Data[i]; math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Errorf("gradient at y=%v, ŷ=%v: %v, formula %v", ys[i], p, got, want)
+		}
 	}
 }

@@ -49,3 +49,25 @@ func bceSumVector(y, yhat []float64) (sum float64, n int) {
 	archsimd.ClearAVXUpperBits()
 	return sum, n
 }
+
+// bceGradVector sets g[i] = (p[i] − t[i]) / max((1 − p[i])·p[i], ε) / k for
+// the elements of whole groups of four, as BCE.Backward's loop does, and
+// returns how many it did.
+func bceGradVector(g, t, p []float64, k float64) int {
+	if !vmath.Enabled {
+		return 0
+	}
+	n := len(p) &^ 3
+	g, t = g[:n], t[:n]
+	one, eps := archsimd.BroadcastFloat64x4(1), archsimd.BroadcastFloat64x4(bceMinDenominator)
+	kv := archsimd.BroadcastFloat64x4(k)
+	for i := 0; i < n; i += 4 {
+		pi := archsimd.LoadFloat64x4((*[4]float64)(p[i:]))
+		ti := archsimd.LoadFloat64x4((*[4]float64)(t[i:]))
+		d := one.Sub(pi).Mul(pi)
+		d = eps.Merge(d, d.Less(eps)) // max(d, ε) as Go's max: NaN stays NaN
+		pi.Sub(ti).Div(d).Div(kv).Store((*[4]float64)(g[i:]))
+	}
+	archsimd.ClearAVXUpperBits()
+	return n
+}
