@@ -39,64 +39,85 @@ const (
 )
 
 // The constants of the kernels, broadcast to four lanes once: a register
-// loaded from memory costs one instruction, a broadcast three.
+// loaded from memory costs one instruction, a broadcast three. They are set
+// only where the kernels run, as a broadcast is an AVX2 instruction.
 var (
-	uExpBias     = splatU(1023)
-	uHalfExp     = splatU(0x3fe0000000000000)
-	uMantMask    = splatU(mantMask)
-	uOne         = splatU(1)
-	uOneExp      = splatU(0x3ff0000000000000)
-	uSignBit     = splatU(signBit)
-	uSqrt2Mant   = splatU(log1pSqrt2Mant)
-	uTwoTo52     = splatU(1 << 52)
-	uTwoTo52Bits = splatU(twoTo52Bits)
-	uZero        = splatU(0)
-	vExpMax      = splat(expMax)
-	vExpMin      = splat(expMin)
-	vHalf        = splat(0.5)
-	vHalfSqrt2   = splat(logHalfSqrt2)
-	vInf         = splat(math.Inf(1))
-	vLg1         = splat(lg1)
-	vLg2         = splat(lg2)
-	vLg3         = splat(lg3)
-	vLg4         = splat(lg4)
-	vLg5         = splat(lg5)
-	vLg6         = splat(lg6)
-	vLg7         = splat(lg7)
-	vLn2Hi       = splat(ln2Hi)
-	vLn2Lo       = splat(ln2Lo)
-	vLog1pBias   = splat(1023)
-	vLog1pSmall  = splat(log1pSmall)
-	vLog1pTiny   = splat(log1pTiny)
-	vLog2e       = splat(expLog2e)
-	vLogBias     = splat(0x3FE)
-	vMinusOne    = splat(-1)
-	vNegExpLn2L  = splat(-expLn2L)
-	vNegExpLn2U  = splat(-expLn2U)
-	vOne         = splat(1)
-	vRoundMagic  = splat(1.5 * twoTo52)
-	vSixteenth   = splat(0.0625)
-	vSqrt2HalfM1 = splat(log1pSqrt2HalfM1)
-	vSqrt2M1     = splat(log1pSqrt2M1)
-	vTanhBig     = splat(0.5 * tanhMaxLog)
-	vTanhMid     = splat(0.625)
-	vTanhP0      = splat(tanhP[0])
-	vTanhP1      = splat(tanhP[1])
-	vTanhP2      = splat(tanhP[2])
-	vTanhQ0      = splat(tanhQ[0])
-	vTanhQ1      = splat(tanhQ[1])
-	vTanhQ2      = splat(tanhQ[2])
-	vTwo         = splat(2)
-	vTwo53       = splat(log1pTwo53)
-	vTwoTo52     = splat(twoTo52)
-	vZero        = splat(0)
-	vExpTaylor   = func() (v [len(expTaylor)]F64x4) {
-		for i, c := range expTaylor {
-			v[i] = splat(c)
-		}
-		return v
-	}()
+	uZero, uOne, uSignBit, uMantMask, uTwoTo52Bits      u64x4
+	vZero, vOne, vTwo, vHalf, vMinusOne, vInf, vTwoTo52 F64x4
+
+	// Exp
+	vExpMin, vExpMax, vLog2e, vNegExpLn2U, vNegExpLn2L, vSixteenth, vRoundMagic F64x4
+	uExpBias                                                                    u64x4
+	vExpTaylor                                                                  [len(expTaylor)]F64x4
+
+	// Log and Log1p
+	vLg1, vLg2, vLg3, vLg4, vLg5, vLg6, vLg7, vLn2Hi, vLn2Lo F64x4
+	vLogBias, vHalfSqrt2                                     F64x4
+	vLog1pBias, vLog1pSmall, vLog1pTiny, vTwo53              F64x4
+	vSqrt2M1, vSqrt2HalfM1                                   F64x4
+	uHalfExp, uOneExp, uSqrt2Mant, uTwoTo52                  u64x4
+
+	// Tanh
+	vTanhBig, vTanhMid, vTanhP0, vTanhP1, vTanhP2, vTanhQ0, vTanhQ1, vTanhQ2 F64x4
 )
+
+func init() {
+	if !Enabled {
+		return
+	}
+	uExpBias = splatU(1023)
+	uHalfExp = splatU(0x3fe0000000000000)
+	uMantMask = splatU(mantMask)
+	uOne = splatU(1)
+	uOneExp = splatU(0x3ff0000000000000)
+	uSignBit = splatU(signBit)
+	uSqrt2Mant = splatU(log1pSqrt2Mant)
+	uTwoTo52 = splatU(1 << 52)
+	uTwoTo52Bits = splatU(twoTo52Bits)
+	uZero = splatU(0)
+	vExpMax = splat(expMax)
+	vExpMin = splat(expMin)
+	vHalf = splat(0.5)
+	vHalfSqrt2 = splat(logHalfSqrt2)
+	vInf = splat(math.Inf(1))
+	vLg1 = splat(lg1)
+	vLg2 = splat(lg2)
+	vLg3 = splat(lg3)
+	vLg4 = splat(lg4)
+	vLg5 = splat(lg5)
+	vLg6 = splat(lg6)
+	vLg7 = splat(lg7)
+	vLn2Hi = splat(ln2Hi)
+	vLn2Lo = splat(ln2Lo)
+	vLog1pBias = splat(1023)
+	vLog1pSmall = splat(log1pSmall)
+	vLog1pTiny = splat(log1pTiny)
+	vLog2e = splat(expLog2e)
+	vLogBias = splat(0x3FE)
+	vMinusOne = splat(-1)
+	vNegExpLn2L = splat(-expLn2L)
+	vNegExpLn2U = splat(-expLn2U)
+	vOne = splat(1)
+	vRoundMagic = splat(1.5 * twoTo52)
+	vSixteenth = splat(0.0625)
+	vSqrt2HalfM1 = splat(log1pSqrt2HalfM1)
+	vSqrt2M1 = splat(log1pSqrt2M1)
+	vTanhBig = splat(0.5 * tanhMaxLog)
+	vTanhMid = splat(0.625)
+	vTanhP0 = splat(tanhP[0])
+	vTanhP1 = splat(tanhP[1])
+	vTanhP2 = splat(tanhP[2])
+	vTanhQ0 = splat(tanhQ[0])
+	vTanhQ1 = splat(tanhQ[1])
+	vTanhQ2 = splat(tanhQ[2])
+	vTwo = splat(2)
+	vTwo53 = splat(log1pTwo53)
+	vTwoTo52 = splat(twoTo52)
+	vZero = splat(0)
+	for i, c := range expTaylor {
+		vExpTaylor[i] = splat(c)
+	}
+}
 
 // scalar4 returns f applied to each lane of x: the way out for the lanes
 // that leave a kernel's main path.
