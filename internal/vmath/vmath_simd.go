@@ -16,9 +16,11 @@ import (
 // every function with math, bit for bit, on millions of arguments.
 
 // Enabled reports whether the functions of this package run the SIMD
-// kernels: the CPU must have AVX2 and FMA. Exp needs FMA to round as
-// math.Exp does on such a CPU. Tests may switch it off.
-var Enabled = archsimd.X86.AVX2() && archsimd.X86.FMA()
+// kernels: the CPU must have AVX2 and FMA, and AVX, as Go's runtime sees
+// them (GODEBUG=cpu.fma=off, say, turns them off). math.Exp takes its FMA
+// path exactly when AVX and FMA are on, and Exp4 is that path. Tests may
+// switch it off.
+var Enabled = archsimd.X86.AVX() && archsimd.X86.AVX2() && archsimd.X86.FMA()
 
 // F64x4 is a register of four float64 lanes.
 type F64x4 = archsimd.Float64x4
