@@ -23,8 +23,8 @@ import (
 //	the values of each parameter in header order, float64
 //	CRC-32C of everything before it (uint32)
 //
-// all little-endian. Optimizer state (momentum, Adam's moments) is not part
-// of it.
+// all little-endian. An optimizer's state (momentum buffers, Adam's moments)
+// is written in the same format, to a checkpoint of its own: see SaveState.
 
 // Checkpoint format constants.
 const (
@@ -55,7 +55,27 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // name is empty or too long, a parameter has too many dimensions, or w fails.
 func Save(w io.Writer, m layers.Module) error {
 	params := m.Parameters()
-	if err := checkSavable(params); err != nil {
+	entries := make([]entry, len(params))
+	for i, p := range params {
+		entries[i] = entry{p.Name, p.Value.Shape, p.Value.Data}
+	}
+	if err := writeCheckpoint(w, entries); err != nil {
+		return fmt.Errorf("optim.Save: %w", err)
+	}
+	return nil
+}
+
+// entry is one named tensor of a checkpoint: a parameter, or one piece of
+// an optimizer's state.
+type entry struct {
+	name  string
+	shape []int
+	data  []float64 // len = the product of shape
+}
+
+// writeCheckpoint writes entries to w in the checkpoint format, in order.
+func writeCheckpoint(w io.Writer, entries []entry) error {
+	if err := checkSavable(entries); err != nil {
 		return err
 	}
 	crc := crc32.New(castagnoli)
@@ -64,57 +84,55 @@ func Save(w io.Writer, m layers.Module) error {
 	buf := make([]byte, 0, 4096)
 	buf = append(buf, CheckpointMagic...)
 	buf = binary.LittleEndian.AppendUint32(buf, CheckpointVersion)
-	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(params)))
-	for _, p := range params {
-		buf = binary.LittleEndian.AppendUint32(buf, uint32(len(p.Name)))
-		buf = append(buf, p.Name...)
-		buf = binary.LittleEndian.AppendUint32(buf, uint32(len(p.Value.Shape)))
-		for _, d := range p.Value.Shape {
+	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(entries)))
+	for _, e := range entries {
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(len(e.name)))
+		buf = append(buf, e.name...)
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(len(e.shape)))
+		for _, d := range e.shape {
 			buf = binary.LittleEndian.AppendUint64(buf, uint64(d))
 		}
 		if _, err := bw.Write(buf); err != nil {
-			return fmt.Errorf("optim.Save: %w", err)
+			return err
 		}
 		buf = buf[:0]
 	}
-	for _, p := range params {
-		for _, v := range p.Value.Data {
+	for _, e := range entries {
+		for _, v := range e.data {
 			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
 			if len(buf) == cap(buf) {
 				if _, err := bw.Write(buf); err != nil {
-					return fmt.Errorf("optim.Save: %w", err)
+					return err
 				}
 				buf = buf[:0]
 			}
 		}
 	}
 	if _, err := bw.Write(buf); err != nil {
-		return fmt.Errorf("optim.Save: %w", err)
+		return err
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("optim.Save: %w", err)
+		return err
 	}
-	if _, err := w.Write(binary.LittleEndian.AppendUint32(nil, crc.Sum32())); err != nil {
-		return fmt.Errorf("optim.Save: %w", err)
-	}
-	return nil
+	_, err := w.Write(binary.LittleEndian.AppendUint32(nil, crc.Sum32()))
+	return err
 }
 
-func checkSavable(params []*layers.Parameter) error {
-	if len(params) > MaxCheckpointParams {
-		return fmt.Errorf("optim.Save: %d parameters, more than the %d a checkpoint holds", len(params), MaxCheckpointParams)
+func checkSavable(entries []entry) error {
+	if len(entries) > MaxCheckpointParams {
+		return fmt.Errorf("%d parameters, more than the %d a checkpoint holds", len(entries), MaxCheckpointParams)
 	}
-	seen := make(map[string]bool, len(params))
-	for _, p := range params {
+	seen := make(map[string]bool, len(entries))
+	for _, e := range entries {
 		switch {
-		case p.Name == "" || len(p.Name) > MaxParamNameLen:
-			return fmt.Errorf("optim.Save: parameter name %q: need 1 to %d bytes", p.Name, MaxParamNameLen)
-		case seen[p.Name]:
-			return fmt.Errorf("optim.Save: two parameters are named %q", p.Name)
-		case len(p.Value.Shape) > MaxParamRank:
-			return fmt.Errorf("optim.Save: parameter %q has %d dimensions, more than %d", p.Name, len(p.Value.Shape), MaxParamRank)
+		case e.name == "" || len(e.name) > MaxParamNameLen:
+			return fmt.Errorf("parameter name %q: need 1 to %d bytes", e.name, MaxParamNameLen)
+		case seen[e.name]:
+			return fmt.Errorf("two parameters are named %q", e.name)
+		case len(e.shape) > MaxParamRank:
+			return fmt.Errorf("parameter %q has %d dimensions, more than %d", e.name, len(e.shape), MaxParamRank)
 		}
-		seen[p.Name] = true
+		seen[e.name] = true
 	}
 	return nil
 }
@@ -148,118 +166,165 @@ func load(r io.Reader, m layers.Module, wholeInput bool) error {
 		}
 		byName[p.Name] = p
 	}
+	entries, err := readCheckpoint(r, checkpointReader{
+		wholeInput: wholeInput,
+		owner:      "the model",
+		expect: func(name string) ([]int, error) {
+			p := byName[name]
+			if p == nil {
+				return nil, fmt.Errorf("%w: the checkpoint has a parameter %q that the model does not have", ErrCheckpointMismatch, name)
+			}
+			return p.Value.Shape, nil
+		},
+		header: func(names map[string]bool) error {
+			for _, p := range params {
+				if !names[p.Name] {
+					return fmt.Errorf("%w: the model's parameter %q is missing from the checkpoint", ErrCheckpointMismatch, p.Name)
+				}
+			}
+			return nil
+		},
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		copy(byName[e.name].Value.Data, e.data)
+	}
+	return nil
+}
 
+// checkpointReader says what a checkpoint being read must hold.
+type checkpointReader struct {
+	wholeInput bool   // r must end right after the checksum
+	owner      string // what the entries belong to, for errors: "the model"
+	// expect returns the shape that the entry name must have, or an error
+	// (wrapping ErrCheckpointMismatch) if there must be no such entry.
+	expect func(name string) ([]int, error)
+	// header checks the set of names, once the header is read and before
+	// any value is; it may be nil.
+	header func(names map[string]bool) error
+}
+
+// readCheckpoint reads one checkpoint from r and returns its entries, in
+// the file's order, with their values. No size read from the header is
+// used before it has matched the shape that cr.expect gives, so the memory
+// it allocates is bounded by the expected entries' sizes, whatever the
+// header claims.
+func readCheckpoint(r io.Reader, c checkpointReader) ([]entry, error) {
 	cr := &crcReader{r: r, crc: crc32.New(castagnoli)}
 	magic, err := cr.bytes(len(CheckpointMagic))
 	if err != nil {
-		return loadError(err, "reading the magic")
+		return nil, loadError(err, "reading the magic")
 	}
 	if string(magic) != CheckpointMagic {
-		return fmt.Errorf("%w: magic %q, want %q (not an nndiy checkpoint)", ErrBadCheckpoint, magic, CheckpointMagic)
+		return nil, fmt.Errorf("%w: magic %q, want %q (not an nndiy checkpoint)", ErrBadCheckpoint, magic, CheckpointMagic)
 	}
 	version, err := cr.uint32()
 	if err != nil {
-		return loadError(err, "reading the version")
+		return nil, loadError(err, "reading the version")
 	}
 	if version != CheckpointVersion {
-		return fmt.Errorf("%w: version %d, this build reads version %d", ErrBadCheckpoint, version, CheckpointVersion)
+		return nil, fmt.Errorf("%w: version %d, this build reads version %d", ErrBadCheckpoint, version, CheckpointVersion)
 	}
 	count, err := cr.uint32()
 	if err != nil {
-		return loadError(err, "reading the parameter count")
+		return nil, loadError(err, "reading the parameter count")
 	}
 	if count > MaxCheckpointParams {
-		return fmt.Errorf("%w: header claims %d parameters, more than %d", ErrBadCheckpoint, count, MaxCheckpointParams)
+		return nil, fmt.Errorf("%w: header claims %d parameters, more than %d", ErrBadCheckpoint, count, MaxCheckpointParams)
 	}
 
-	// The header, checked against the model entry by entry: no size read
-	// from it is used before it has matched the model's.
-	order := make([]*layers.Parameter, 0, len(params))
-	found := make(map[*layers.Parameter]bool, len(params))
+	// The header, checked entry by entry against what is expected.
+	var entries []entry
+	names := make(map[string]bool)
 	for i := range int(count) {
 		nameLen, err := cr.uint32()
 		if err != nil {
-			return loadError(err, fmt.Sprintf("reading the name of parameter %d", i))
+			return nil, loadError(err, fmt.Sprintf("reading the name of parameter %d", i))
 		}
 		if nameLen == 0 || nameLen > MaxParamNameLen {
-			return fmt.Errorf("%w: parameter %d has a name of %d bytes, need 1 to %d", ErrBadCheckpoint, i, nameLen, MaxParamNameLen)
+			return nil, fmt.Errorf("%w: parameter %d has a name of %d bytes, need 1 to %d", ErrBadCheckpoint, i, nameLen, MaxParamNameLen)
 		}
 		nb, err := cr.bytes(int(nameLen))
 		if err != nil {
-			return loadError(err, fmt.Sprintf("reading the name of parameter %d", i))
+			return nil, loadError(err, fmt.Sprintf("reading the name of parameter %d", i))
 		}
 		name := string(nb)
-		p := byName[name]
-		if p == nil {
-			return fmt.Errorf("%w: the checkpoint has a parameter %q that the model does not have", ErrCheckpointMismatch, name)
+		want, err := c.expect(name)
+		if err != nil {
+			return nil, err
 		}
-		if found[p] {
-			return fmt.Errorf("%w: parameter %q appears twice", ErrBadCheckpoint, name)
+		if names[name] {
+			return nil, fmt.Errorf("%w: parameter %q appears twice", ErrBadCheckpoint, name)
 		}
-		found[p] = true
+		names[name] = true
 		rank, err := cr.uint32()
 		if err != nil {
-			return loadError(err, fmt.Sprintf("reading the shape of %q", name))
+			return nil, loadError(err, fmt.Sprintf("reading the shape of %q", name))
 		}
 		if rank > MaxParamRank {
-			return fmt.Errorf("%w: parameter %q has %d dimensions, more than %d", ErrBadCheckpoint, name, rank, MaxParamRank)
+			return nil, fmt.Errorf("%w: parameter %q has %d dimensions, more than %d", ErrBadCheckpoint, name, rank, MaxParamRank)
 		}
 		var shape [MaxParamRank]uint64
 		for d := range int(rank) {
 			if shape[d], err = cr.uint64(); err != nil {
-				return loadError(err, fmt.Sprintf("reading the shape of %q", name))
+				return nil, loadError(err, fmt.Sprintf("reading the shape of %q", name))
 			}
 		}
-		if !sameShape(shape[:rank], p.Value.Shape) {
-			return fmt.Errorf("%w: parameter %q has shape %v in the checkpoint and %v in the model", ErrCheckpointMismatch, name, shape[:rank], p.Value.Shape)
+		if !sameShape(shape[:rank], want) {
+			return nil, fmt.Errorf("%w: parameter %q has shape %v in the checkpoint and %v in %s", ErrCheckpointMismatch, name, shape[:rank], want, c.owner)
 		}
-		order = append(order, p)
+		n := 1
+		for _, d := range want {
+			n *= d
+		}
+		entries = append(entries, entry{name: name, shape: want, data: make([]float64, n)})
 	}
-	for _, p := range params {
-		if !found[p] {
-			return fmt.Errorf("%w: the model's parameter %q is missing from the checkpoint", ErrCheckpointMismatch, p.Name)
+	if c.header != nil {
+		if err := c.header(names); err != nil {
+			return nil, err
 		}
 	}
 
-	// The values, staged so that m changes only once all is checked.
+	// The values.
 	total := 0
-	for _, p := range order {
-		total += len(p.Value.Data)
+	for _, e := range entries {
+		total += len(e.data)
 	}
-	staged := make([]float64, total)
 	chunk := make([]byte, 8*min(total, 4096))
-	for off := 0; off < total; {
-		n := min(total-off, len(chunk)/8)
+	e, off := 0, 0 // the entry being filled, and how much of it is
+	for done := 0; done < total; {
+		n := min(total-done, len(chunk)/8)
 		if err := cr.full(chunk[:8*n]); err != nil {
-			return loadError(err, "reading the values")
+			return nil, loadError(err, "reading the values")
 		}
 		for k := range n {
-			staged[off+k] = math.Float64frombits(binary.LittleEndian.Uint64(chunk[8*k:]))
+			for off == len(entries[e].data) {
+				e, off = e+1, 0
+			}
+			entries[e].data[off] = math.Float64frombits(binary.LittleEndian.Uint64(chunk[8*k:]))
+			off++
 		}
-		off += n
+		done += n
 	}
 	want := cr.crc.Sum32()
 	var sum [4]byte
 	if _, err := io.ReadFull(r, sum[:]); err != nil {
-		return loadError(err, "reading the checksum")
+		return nil, loadError(err, "reading the checksum")
 	}
 	if got := binary.LittleEndian.Uint32(sum[:]); got != want {
-		return fmt.Errorf("%w: checksum %08x, the data's is %08x (corrupted)", ErrBadCheckpoint, got, want)
+		return nil, fmt.Errorf("%w: checksum %08x, the data's is %08x (corrupted)", ErrBadCheckpoint, got, want)
 	}
-	if wholeInput {
+	if c.wholeInput {
 		if n, err := io.ReadFull(r, sum[:1]); n != 0 || !errors.Is(err, io.EOF) {
 			if n == 0 {
-				return fmt.Errorf("reading past the checksum: %w", err)
+				return nil, fmt.Errorf("reading past the checksum: %w", err)
 			}
-			return fmt.Errorf("%w: data after the checksum", ErrBadCheckpoint)
+			return nil, fmt.Errorf("%w: data after the checksum", ErrBadCheckpoint)
 		}
 	}
-
-	for _, p := range order {
-		n := copy(p.Value.Data, staged)
-		staged = staged[n:]
-	}
-	return nil
+	return entries, nil
 }
 
 func sameShape(claimed []uint64, shape []int) bool {
@@ -323,22 +388,30 @@ func (c *crcReader) uint64() (uint64, error) {
 // atomically: it writes a temporary file in the same directory, syncs it to
 // disk, and renames it to path, so that path holds either its old content
 // or the whole new checkpoint, never a part. The file gets mode 0644.
-func SaveFile(path string, m layers.Module) (err error) {
+func SaveFile(path string, m layers.Module) error {
+	if err := writeFileAtomic(path, func(w io.Writer) error { return Save(w, m) }); err != nil {
+		return fmt.Errorf("optim.SaveFile: %w", err)
+	}
+	return nil
+}
+
+// writeFileAtomic writes the file path with write: to a temporary file in
+// the same directory, synced, then renamed to path.
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return fmt.Errorf("optim.SaveFile: %w", err)
+		return err
 	}
 	tmp := f.Name()
 	defer func() {
 		if err != nil {
 			f.Close()
 			os.Remove(tmp)
-			err = fmt.Errorf("optim.SaveFile: %w", err)
 		}
 	}()
 	bw := bufio.NewWriterSize(f, 1<<16)
-	if err = Save(bw, m); err != nil {
+	if err = write(bw); err != nil {
 		return err
 	}
 	if err = bw.Flush(); err != nil {

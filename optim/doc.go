@@ -44,7 +44,10 @@
 // Save and Load write and read the parameters of any Module, by the names
 // Parameters() gives, in the format of docs/checkpoints.md; SaveFile and
 // LoadFile do so atomically on files. Load validates the whole checkpoint
-// before it changes the model.
+// before it changes the model. SaveState and LoadState (and their File
+// forms) do the same for an optimizer's state, so that a run with momentum
+// or Adam resumes exactly where it stopped, as with PyTorch's
+// optimizer.state_dict().
 //
 // # What panics
 //
