@@ -28,8 +28,8 @@ type Adam struct {
 	WeightDecay  float64 // λ ≥ 0, an L2 penalty added to the gradient; default 0
 	AMSGrad      bool    // use the running maximum of v; default false
 
-	lr    float64
-	state map[*layers.Parameter]*adamState
+	lr float64
+	adamStore
 }
 
 // NewAdam returns Adam with learning rate lr and torch.optim.Adam's other
@@ -37,7 +37,7 @@ type Adam struct {
 // negative or NaN.
 func NewAdam(lr float64) *Adam {
 	checkLR("optim.NewAdam", lr)
-	return &Adam{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, lr: lr, state: make(map[*layers.Parameter]*adamState)}
+	return &Adam{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, lr: lr, adamStore: adamStore{state: make(map[*layers.Parameter]*adamState)}}
 }
 
 // LR returns the learning rate.
@@ -77,8 +77,8 @@ type AdamW struct {
 	WeightDecay  float64 // λ ≥ 0, decoupled decay; default 0.01
 	AMSGrad      bool    // use the running maximum of v; default false
 
-	lr    float64
-	state map[*layers.Parameter]*adamState
+	lr float64
+	adamStore
 }
 
 // NewAdamW returns AdamW with learning rate lr and torch.optim.AdamW's other
@@ -86,7 +86,7 @@ type AdamW struct {
 // them. It panics if lr is negative or NaN.
 func NewAdamW(lr float64) *AdamW {
 	checkLR("optim.NewAdamW", lr)
-	return &AdamW{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.01, lr: lr, state: make(map[*layers.Parameter]*adamState)}
+	return &AdamW{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.01, lr: lr, adamStore: adamStore{state: make(map[*layers.Parameter]*adamState)}}
 }
 
 // LR returns the learning rate.

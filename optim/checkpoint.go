@@ -159,12 +159,9 @@ func Load(r io.Reader, m layers.Module) error {
 // checkpoint.
 func load(r io.Reader, m layers.Module, wholeInput bool) error {
 	params := m.Parameters()
-	byName := make(map[string]*layers.Parameter, len(params))
-	for _, p := range params {
-		if byName[p.Name] != nil {
-			return fmt.Errorf("the model has two parameters named %q", p.Name)
-		}
-		byName[p.Name] = p
+	byName, err := parametersByName(params)
+	if err != nil {
+		return err
 	}
 	entries, err := readCheckpoint(r, checkpointReader{
 		wholeInput: wholeInput,
@@ -192,6 +189,18 @@ func load(r io.Reader, m layers.Module, wholeInput bool) error {
 		copy(byName[e.name].Value.Data, e.data)
 	}
 	return nil
+}
+
+// parametersByName indexes params by name; names must be unique.
+func parametersByName(params []*layers.Parameter) (map[string]*layers.Parameter, error) {
+	byName := make(map[string]*layers.Parameter, len(params))
+	for _, p := range params {
+		if byName[p.Name] != nil {
+			return nil, fmt.Errorf("the model has two parameters named %q", p.Name)
+		}
+		byName[p.Name] = p
+	}
+	return byName, nil
 }
 
 // checkpointReader says what a checkpoint being read must hold.

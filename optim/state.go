@@ -76,13 +76,9 @@ func loadState(r io.Reader, opt Optimizer, m layers.Module, wholeInput bool) err
 	if !ok {
 		return fmt.Errorf("%T is not an optimizer of this package, whose state LoadState knows", opt)
 	}
-	params := m.Parameters()
-	byName := make(map[string]*layers.Parameter, len(params))
-	for _, p := range params {
-		if byName[p.Name] != nil {
-			return fmt.Errorf("the model has two parameters named %q", p.Name)
-		}
-		byName[p.Name] = p
+	byName, err := parametersByName(m.Parameters())
+	if err != nil {
+		return err
 	}
 	// An entry's name is the parameter's name (which may hold dots), a dot
 	// and the key (which holds none).
@@ -171,43 +167,18 @@ func (s *SGD) setState(state map[*layers.Parameter]map[string][]float64) error {
 	return nil
 }
 
-// The state of Adam and AdamW: adamState per parameter, from its first step.
+// The state of Adam and AdamW: adamState per parameter, from its first
+// step, in the adamStore both embed.
 
-func (a *Adam) stateEntries(params []*layers.Parameter) []entry {
-	return adamStateEntries(a.state, params)
-}
-func (a *Adam) stateShape(p *layers.Parameter, key string) ([]int, bool) {
-	return adamStateShape(p, key)
-}
-func (a *Adam) setState(state map[*layers.Parameter]map[string][]float64) error {
-	s, err := adamSetState(state)
-	if err == nil {
-		a.state = s
-	}
-	return err
+// adamStore is the state that Adam and AdamW keep.
+type adamStore struct {
+	state map[*layers.Parameter]*adamState
 }
 
-func (a *AdamW) stateEntries(params []*layers.Parameter) []entry {
-	return adamStateEntries(a.state, params)
-}
-func (a *AdamW) stateShape(p *layers.Parameter, key string) ([]int, bool) {
-	return adamStateShape(p, key)
-}
-func (a *AdamW) setState(state map[*layers.Parameter]map[string][]float64) error {
-	s, err := adamSetState(state)
-	if err == nil {
-		a.state = s
-	}
-	return err
-}
-
-// adamMaxStep is the largest step count saved as a float64 exactly.
-const adamMaxStep = 1 << 53
-
-func adamStateEntries(states map[*layers.Parameter]*adamState, params []*layers.Parameter) []entry {
+func (a *adamStore) stateEntries(params []*layers.Parameter) []entry {
 	var es []entry
 	for _, p := range params {
-		s := states[p]
+		s := a.state[p]
 		if s == nil {
 			continue
 		}
@@ -222,7 +193,7 @@ func adamStateEntries(states map[*layers.Parameter]*adamState, params []*layers.
 	return es
 }
 
-func adamStateShape(p *layers.Parameter, key string) ([]int, bool) {
+func (a *adamStore) stateShape(p *layers.Parameter, key string) ([]int, bool) {
 	switch key {
 	case "step":
 		return []int{}, true
@@ -232,19 +203,23 @@ func adamStateShape(p *layers.Parameter, key string) ([]int, bool) {
 	return nil, false
 }
 
-func adamSetState(state map[*layers.Parameter]map[string][]float64) (map[*layers.Parameter]*adamState, error) {
+func (a *adamStore) setState(state map[*layers.Parameter]map[string][]float64) error {
 	out := make(map[*layers.Parameter]*adamState, len(state))
 	for p, keys := range state {
 		for _, key := range []string{"step", "exp_avg", "exp_avg_sq"} {
 			if keys[key] == nil {
-				return nil, fmt.Errorf("%w: the state of %q has no %q", ErrCheckpointMismatch, p.Name, key)
+				return fmt.Errorf("%w: the state of %q has no %q", ErrCheckpointMismatch, p.Name, key)
 			}
 		}
 		t := keys["step"][0]
 		if t != math.Trunc(t) || t < 0 || t > adamMaxStep {
-			return nil, fmt.Errorf("%w: the state of %q has step %v, not a whole number from 0 to 2⁵³", ErrBadCheckpoint, p.Name, t)
+			return fmt.Errorf("%w: the state of %q has step %v, not a whole number from 0 to 2⁵³", ErrBadCheckpoint, p.Name, t)
 		}
 		out[p] = &adamState{t: int(t), m: keys["exp_avg"], v: keys["exp_avg_sq"], vMax: keys["max_exp_avg_sq"]}
 	}
-	return out, nil
+	a.state = out
+	return nil
 }
+
+// adamMaxStep is the largest step count saved as a float64 exactly.
+const adamMaxStep = 1 << 53
