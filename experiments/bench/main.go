@@ -9,6 +9,11 @@
 //	go run ./experiments/bench -json            # the same as one JSON object
 //	go run ./experiments/bench -gemm=false      # training only
 //	go run ./experiments/bench -quick           # a few seconds, on a few hundred examples
+//	go run ./experiments/bench -plot run1.json,run2.json -out docs/figures/performance
+//
+// -plot draws the files that compare.py --json wrote (seconds per epoch and
+// Gemm GFLOPS of every side, the median of the runs as bars and each run as
+// a dot) instead of measuring anything.
 //
 // The USPS data is read from -data or $NNDIY_DATA, or from the download
 // cache of the other experiments; it is never downloaded: without it, the
@@ -17,8 +22,10 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/nndiy/nndiy/experiments/internal/cli"
 	"github.com/nndiy/nndiy/experiments/internal/lab/bench"
@@ -39,8 +46,19 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&opts.Train, "train", true, "train the two networks")
 	fs.BoolVar(&opts.Gemm, "gemm", true, "time Gemm")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of tables")
+	plotFiles := fs.String("plot", "", "comma-separated `files` written by compare.py --json: draw them into -out, measure nothing")
 	if err := cli.Parse(fs, args); err != nil {
 		return err
+	}
+	if *plotFiles != "" {
+		written, err := bench.WriteComparisonFigures(cfg.Out, strings.Split(*plotFiles, ","))
+		if err != nil {
+			return err
+		}
+		for _, path := range written {
+			fmt.Fprintln(stdout, "figure:", path)
+		}
+		return nil
 	}
 	cfg.Stdout, cfg.Stderr = stdout, stderr
 	if *asJSON {

@@ -15,6 +15,8 @@
 //     colour bar; ConfusionMatrix builds one from counts.
 //   - ImageGrid: small grayscale images (16×16 digits) with captions,
 //     mistakes framed in red; SVG or PNG.
+//   - BarChart: groups of horizontal bars, one per series, for benchmark
+//     results, with other measurements of each value as dots.
 //   - Grid: several figures as panels of one SVG.
 //
 // Each figure has WriteSVG and SaveSVG methods; all satisfy Figure.

@@ -3,7 +3,8 @@ package plot
 import "io"
 
 // A Figure is a chart that can render itself as SVG: a *LineChart,
-// *Scatter, *DecisionBoundary, *Heatmap, *ImageGrid or *Grid of panels.
+// *Scatter, *DecisionBoundary, *Heatmap, *ImageGrid, *BarChart or *Grid of
+// panels.
 type Figure interface {
 	// Size returns the figure's width and height in SVG user units
 	// (CSS pixels at 100% zoom).

@@ -263,6 +263,7 @@ func TestSamples(t *testing.T) {
 		"digits":    digitGrid(),
 		"crowded":   crowded(),
 		"checker":   checkerBoundary(),
+		"bars":      epochTimes(),
 	}
 	for name, f := range figs {
 		if err := SaveSVG(filepath.Join(dir, name+".svg"), f); err != nil {

@@ -1,0 +1,221 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/nndiy/nndiy/experiments/internal/plot"
+)
+
+// Comparison is the part of a file written by compare.py --json that the
+// figures draw: each side's seconds per epoch and GFLOPS.
+type Comparison struct {
+	// Nndiy holds experiments/bench's results by build: "default" and,
+	// with --simd, "SIMD".
+	Nndiy    map[string]*Result `json:"nndiy"`
+	Torch    *OtherSide         `json:"torch"`
+	NumPy    *OtherSide         `json:"numpy"`
+	OpenBLAS []GemmResult       `json:"openblas"`
+	Gonum    []GemmResult       `json:"gonum"`
+}
+
+// OtherSide is PyTorch's or NumPy's training results in a Comparison.
+type OtherSide struct {
+	MLP *struct {
+		SecPerEpoch float64 `json:"sec_per_epoch"`
+	} `json:"mlp"`
+	Autoencoder *struct {
+		SecPerEpoch float64 `json:"sec_per_epoch"`
+	} `json:"autoencoder"`
+}
+
+// ReadComparison reads a file written by compare.py --json.
+func ReadComparison(path string) (*Comparison, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var c Comparison
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if c.Nndiy["default"] == nil {
+		return nil, fmt.Errorf("%s: no nndiy results: not a file of compare.py --json", path)
+	}
+	return &c, nil
+}
+
+// The sides of the figures, in the order of their bars.
+var (
+	trainingSides = []string{"nndiy", "nndiy SIMD", "PyTorch", "NumPy"}
+	gemmSides     = []string{"nndiy", "nndiy SIMD", "OpenBLAS", "gonum"}
+)
+
+// gemmFigureProducts are the products of the Gemm figure: 1024 on one and
+// two threads, and the MLP's three.
+var gemmFigureProducts = []Product{
+	{Label: "1024×1024·1024×1024, 1 thread", M: 1024, K: 1024, N: 1024, Threads: 1},
+	{Label: "1024×1024·1024×1024, 2 threads", M: 1024, K: 1024, N: 1024, Threads: 2},
+	{Label: "MLP X·W 32×256·256×128", M: 32, K: 256, N: 128, Threads: 2},
+	{Label: "MLP Xᵀ·δ 256×32ᵀ·32×128", M: 256, K: 32, N: 128, TransA: true, Threads: 2},
+	{Label: "MLP δ·Wᵀ 32×128·128×256ᵀ", M: 32, K: 128, N: 256, TransB: true, Threads: 2},
+}
+
+// trainingSeconds returns side's seconds per epoch of the MLP and the
+// auto-encoder in c, NaN where it was not measured.
+func trainingSeconds(c *Comparison, side string) [2]float64 {
+	out := [2]float64{math.NaN(), math.NaN()}
+	switch side {
+	case "nndiy", "nndiy SIMD":
+		build := map[string]string{"nndiy": "default", "nndiy SIMD": "SIMD"}[side]
+		if r := c.Nndiy[build]; r != nil {
+			if r.MLP != nil {
+				out[0] = r.MLP.SecPerEpoch
+			}
+			if r.Autoencoder != nil {
+				out[1] = r.Autoencoder.SecPerEpoch
+			}
+		}
+	case "PyTorch", "NumPy":
+		o := c.Torch
+		if side == "NumPy" {
+			o = c.NumPy
+		}
+		if o != nil && o.MLP != nil {
+			out[0] = o.MLP.SecPerEpoch
+		}
+		if o != nil && o.Autoencoder != nil {
+			out[1] = o.Autoencoder.SecPerEpoch
+		}
+	}
+	return out
+}
+
+// gemmRates returns side's GFLOPS on each of gemmFigureProducts in c, NaN
+// where it was not measured.
+func gemmRates(c *Comparison, side string) []float64 {
+	var rs []GemmResult
+	switch side {
+	case "nndiy":
+		rs = c.Nndiy["default"].Gemm
+	case "nndiy SIMD":
+		if r := c.Nndiy["SIMD"]; r != nil {
+			rs = r.Gemm
+		}
+	case "OpenBLAS":
+		rs = c.OpenBLAS
+	case "gonum":
+		rs = c.Gonum
+	}
+	out := make([]float64, len(gemmFigureProducts))
+	for i, p := range gemmFigureProducts {
+		out[i] = math.NaN()
+		for _, r := range rs {
+			if r.M == p.M && r.K == p.K && r.N == p.N && r.TransA == p.TransA && r.TransB == p.TransB && r.Threads == p.Threads {
+				out[i] = r.GFLOPS
+			}
+		}
+	}
+	return out
+}
+
+// ComparisonFigures draws runs of compare.py as two bar charts: seconds per
+// epoch of the two networks, and Gemm GFLOPS. Each bar is the median of
+// the runs and each run is a dot on it.
+func ComparisonFigures(runs []*Comparison) (epochs, gemm *plot.BarChart) {
+	n := len(runs)
+	epochs = plot.NewBarChart("Training on USPS, batch 32, one thread",
+		fmt.Sprintf("seconds per epoch, median of %d runs (shorter is faster)", n), "MLP", "auto-encoder")
+	epochs.Format, epochs.OthersLabel = "%.3f s", "each run"
+	for _, side := range trainingSides {
+		per := make([][]float64, 2)
+		for _, c := range runs {
+			v := trainingSeconds(c, side)
+			for i := range per {
+				per[i] = append(per[i], v[i])
+			}
+		}
+		addMedianBars(epochs, side, per)
+	}
+
+	var labels []string
+	for _, p := range gemmFigureProducts {
+		labels = append(labels, p.Label)
+	}
+	gemm = plot.NewBarChart("Matrix products in float64",
+		fmt.Sprintf("GFLOPS, median of %d runs (longer is faster)", n), labels...)
+	gemm.Format, gemm.OthersLabel = "%.1f", "each run"
+	for _, side := range gemmSides {
+		per := make([][]float64, len(gemmFigureProducts))
+		for _, c := range runs {
+			for i, v := range gemmRates(c, side) {
+				per[i] = append(per[i], v)
+			}
+		}
+		addMedianBars(gemm, side, per)
+	}
+	return epochs, gemm
+}
+
+// addMedianBars adds a series to b whose bars are the medians of per[i]
+// (its finite values) and whose dots are all of them; a side measured in no
+// run is left out.
+func addMedianBars(b *plot.BarChart, name string, per [][]float64) {
+	medians := make([]float64, len(per))
+	found := false
+	for i, vs := range per {
+		var finite []float64
+		for _, v := range vs {
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				finite = append(finite, v)
+			}
+		}
+		medians[i] = math.NaN()
+		if len(finite) > 0 {
+			slices.Sort(finite)
+			m := len(finite) / 2
+			medians[i] = finite[m]
+			if len(finite)%2 == 0 {
+				medians[i] = (finite[m-1] + finite[m]) / 2
+			}
+			found = true
+		}
+	}
+	if found {
+		b.Add(name, medians).AddOthers(per)
+	}
+}
+
+// WriteComparisonFigures reads the compare.py --json files and writes
+// epochs.svg and gemm.svg into dir.
+func WriteComparisonFigures(dir string, paths []string) ([]string, error) {
+	var runs []*Comparison
+	for _, p := range paths {
+		c, err := ReadComparison(p)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, c)
+	}
+	if len(runs) == 0 {
+		return nil, fmt.Errorf("no compare.py --json file to draw")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	epochs, gemm := ComparisonFigures(runs)
+	var written []string
+	for name, f := range map[string]*plot.BarChart{"epochs.svg": epochs, "gemm.svg": gemm} {
+		path := filepath.Join(dir, name)
+		if err := f.SaveSVG(path); err != nil {
+			return nil, err
+		}
+		written = append(written, path)
+	}
+	slices.Sort(written)
+	return written, nil
+}
