@@ -39,6 +39,17 @@ type Config struct {
 	// StopTraining ends Fit without error; any other error ends Fit and is
 	// returned.
 	OnEpoch func(epoch int, h *History) error
+
+	// StartEpoch, when positive, resumes a run of this Config that stopped
+	// after StartEpoch epochs (0 ≤ StartEpoch ≤ Epochs): Fit replays that
+	// many shuffles, so that the generator is where the run left it, steps
+	// the Schedule that many times, and trains epochs StartEpoch+1 to
+	// Epochs, numbered so in OnEpoch and errors; the History holds these
+	// epochs only. The caller first restores the parameters (Load) and the
+	// optimizer's state (LoadState), and passes a Schedule made as the
+	// run's was, before its first epoch. The resumed run then continues
+	// the interrupted one bit for bit.
+	StartEpoch int
 }
 
 // History is what Fit records, one entry per completed epoch.
@@ -113,22 +124,26 @@ func Fit(o *Optim, x, y *tensor.Tensor, c Config) (*History, error) {
 	if c.BatchSize <= 0 || c.Epochs < 0 {
 		panic(fmt.Sprintf("optim.Fit: batch size %d and epochs %d, need batch size > 0 and epochs ≥ 0", c.BatchSize, c.Epochs))
 	}
+	if c.StartEpoch < 0 || c.StartEpoch > c.Epochs {
+		panic(fmt.Sprintf("optim.Fit: start epoch %d of %d epochs, need 0 ≤ start ≤ epochs", c.StartEpoch, c.Epochs))
+	}
 	val := c.ValX != nil || c.ValY != nil
 	if val {
 		checkData("optim.Fit validation set", c.ValX, c.ValY)
 	}
 
+	epochs := c.Epochs - c.StartEpoch
 	h := &History{
-		TrainLoss: make([]float64, 0, c.Epochs),
-		EpochTime: make([]time.Duration, 0, c.Epochs),
+		TrainLoss: make([]float64, 0, epochs),
+		EpochTime: make([]time.Duration, 0, epochs),
 	}
 	if c.Accuracy != nil {
-		h.TrainAccuracy = make([]float64, 0, c.Epochs)
+		h.TrainAccuracy = make([]float64, 0, epochs)
 	}
 	if val {
-		h.ValLoss = make([]float64, 0, c.Epochs)
+		h.ValLoss = make([]float64, 0, epochs)
 		if c.Accuracy != nil {
-			h.ValAccuracy = make([]float64, 0, c.Epochs)
+			h.ValAccuracy = make([]float64, 0, epochs)
 		}
 	}
 
@@ -141,8 +156,15 @@ func Fit(o *Optim, x, y *tensor.Tensor, c Config) (*History, error) {
 	perm := make([]int, n)
 	rng := rand.New(rand.NewPCG(c.Seed, 0))
 	swap := func(i, j int) { perm[i], perm[j] = perm[j], perm[i] }
+	// Resuming: the shuffles and schedule steps of the epochs already done.
+	for range c.StartEpoch {
+		rng.Shuffle(n, swap)
+		if c.Schedule != nil {
+			c.Schedule.Step()
+		}
+	}
 
-	for epoch := 1; epoch <= c.Epochs; epoch++ {
+	for epoch := c.StartEpoch + 1; epoch <= c.Epochs; epoch++ {
 		start := time.Now()
 		for i := range perm {
 			perm[i] = i

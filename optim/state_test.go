@@ -3,6 +3,7 @@ package optim_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -349,4 +350,97 @@ func FuzzLoadState(f *testing.F) {
 			t.Errorf("round trip: %d bytes read, %d written, %d written again", len(data), back.Len(), again.Len())
 		}
 	})
+}
+
+// TestFitResumeIsExact runs Fit for 6 epochs (Adam, a cosine schedule,
+// validation), and again as 3 epochs, a save of the parameters and of
+// Adam's state, and a resumed Fit with StartEpoch 3 on a fresh network,
+// optimizer and schedule: the last 3 epochs' history and the final weights
+// must be the same, bit for bit. Restarting without StartEpoch must not
+// give them (the test can fail).
+func TestFitResumeIsExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	x, y := tensor.New(40, 3), tensor.New(40, 2)
+	x.FillUniform(r, -1, 1)
+	y.FillUniform(r, -1, 1)
+	vx, vy := x.Clone(), y.Clone()
+	vx.FillUniform(r, -1, 1)
+	config := func(o *optim.Optim, epochs, start int) optim.Config {
+		return optim.Config{BatchSize: 7, Epochs: epochs, Seed: 11, ValX: vx, ValY: vy, StartEpoch: start,
+			Schedule: optim.NewCosineAnnealingLR(o, 6, 0.001)}
+	}
+	newRun := func(seed uint64) (*layers.Sequential, *optim.Adam, *optim.Optim) {
+		net, adam := stateNet(seed), optim.NewAdam(0.02)
+		return net, adam, optim.New(net, losses.NewMSE(), 0).WithOptimizer(adam)
+	}
+
+	whole, _, o := newRun(1)
+	hWhole, err := optim.Fit(o, x, y, config(o, 6, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	first, adam, o := newRun(1)
+	if _, err := optim.Fit(o, x, y, config(o, 3, 0)); err != nil {
+		t.Fatal(err)
+	}
+	var model, state bytes.Buffer
+	if err := optim.Save(&model, first); err != nil {
+		t.Fatal(err)
+	}
+	if err := optim.SaveState(&state, adam, first); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, start := range []int{3, 0} {
+		resumed, adam2, o2 := newRun(2)
+		if err := optim.Load(bytes.NewReader(model.Bytes()), resumed); err != nil {
+			t.Fatal(err)
+		}
+		if err := optim.LoadState(bytes.NewReader(state.Bytes()), adam2, resumed); err != nil {
+			t.Fatal(err)
+		}
+		epochs := 6
+		if start == 0 {
+			epochs = 3 // a restart: 3 more epochs from a fresh shuffle and schedule
+		}
+		var seen []int
+		c := config(o2, epochs, start)
+		c.OnEpoch = func(epoch int, h *optim.History) error { seen = append(seen, epoch); return nil }
+		h, err := optim.Fit(o2, x, y, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same := len(h.TrainLoss) == 3
+		for i := range h.TrainLoss {
+			same = same && h.TrainLoss[i] == hWhole.TrainLoss[3+i] && h.ValLoss[i] == hWhole.ValLoss[3+i]
+		}
+		w, ww := weights(resumed), weights(whole)
+		for i := range w {
+			same = same && math.Float64bits(w[i]) == math.Float64bits(ww[i])
+		}
+		switch {
+		case start == 3 && !same:
+			t.Errorf("resumed Fit: losses %v, want %v; or weights differ", h.TrainLoss, hWhole.TrainLoss[3:])
+		case start == 3 && (len(seen) != 3 || seen[0] != 4 || seen[2] != 6):
+			t.Errorf("resumed Fit called OnEpoch with epochs %v, want 4 5 6", seen)
+		case start == 0 && same:
+			t.Errorf("a restart without StartEpoch gave the same run: the test cannot fail")
+		}
+	}
+}
+
+func TestFitStartEpochPanics(t *testing.T) {
+	x, y := stateData()
+	o := optim.New(stateNet(1), losses.NewMSE(), 0.1)
+	for _, start := range []int{-1, 4} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "start epoch") {
+					t.Errorf("StartEpoch %d of 3: recovered %v", start, r)
+				}
+			}()
+			optim.Fit(o, x, y, optim.Config{BatchSize: 4, Epochs: 3, StartEpoch: start})
+		}()
+	}
 }
