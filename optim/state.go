@@ -11,25 +11,6 @@ import (
 	"github.com/nndiy/nndiy/layers"
 )
 
-// An optimizer's state is what it keeps from one step to the next: SGD's
-// momentum buffers, Adam's and AdamW's moment estimates and step counts.
-// Resuming a run exactly needs it as well as the parameters, as in PyTorch,
-// where a training checkpoint holds the model's state_dict and the
-// optimizer's. SaveState writes it in the checkpoint format, to a
-// checkpoint of its own, one entry per piece of state, named after the
-// parameter it belongs to and PyTorch's key:
-//
-//	SGD:          <parameter>.momentum_buffer    the parameter's shape
-//	Adam, AdamW:  <parameter>.step               a scalar (rank 0), the step count t
-//	              <parameter>.exp_avg            the parameter's shape, m
-//	              <parameter>.exp_avg_sq         the parameter's shape, v
-//	              <parameter>.max_exp_avg_sq     with AMSGrad, the running maximum of v
-//
-// A parameter that has no state yet (no step taken, or SGD without
-// momentum) has no entry. Hyperparameters (learning rate, momentum, betas …)
-// are not saved: like the network's architecture, they are the program's.
-// See docs/checkpoints.md.
-
 // stateful is an optimizer whose state SaveState and LoadState know.
 type stateful interface {
 	// stateEntries returns the state of params, in their order, as
@@ -43,9 +24,26 @@ type stateful interface {
 	setState(state map[*layers.Parameter]map[string][]float64) error
 }
 
-// SaveState writes the state of opt for the parameters of m (see above) to
-// w as a checkpoint. opt must be one of this package's optimizers; the
-// course's plain step (Optim without WithOptimizer) keeps no state.
+// SaveState writes the state of opt for the parameters of m to w, as a
+// checkpoint of its own. An optimizer's state is what it keeps from one step
+// to the next, which resuming a run exactly needs as well as the
+// parameters, as PyTorch's optimizer.state_dict(). SaveState writes one
+// entry per piece of state, named after the parameter it belongs to and
+// PyTorch's key:
+//
+//	SGD:          <parameter>.momentum_buffer    the parameter's shape
+//	Adam, AdamW:  <parameter>.step               a scalar (rank 0), the step count t
+//	              <parameter>.exp_avg            the parameter's shape, m
+//	              <parameter>.exp_avg_sq         the parameter's shape, v
+//	              <parameter>.max_exp_avg_sq     with AMSGrad, the running maximum of v
+//
+// A parameter that has no state yet (no step taken, or SGD without
+// momentum) has no entry. Hyperparameters (learning rate, momentum, betas …)
+// are not saved: like the network's architecture, they are the program's.
+// See docs/checkpoints.md.
+//
+// opt must be one of this package's optimizers; the course's plain step
+// (Optim without WithOptimizer) keeps no state.
 func SaveState(w io.Writer, opt Optimizer, m layers.Module) error {
 	st, ok := opt.(stateful)
 	if !ok {
