@@ -7,6 +7,8 @@ python3-numpy (1.24), from anywhere:
     /usr/bin/python3 experiments/bench/compare.py                  # 5 epochs, then Gemm
     /usr/bin/python3 experiments/bench/compare.py --data DIR       # USPS files in DIR
     /usr/bin/python3 experiments/bench/compare.py --simd           # also the GOEXPERIMENT=simd build
+    /usr/bin/python3 experiments/bench/compare.py --json run1.json # also every number, for
+    go run ./experiments/bench -plot run1.json,run2.json -out DIR  # ... figures of the runs
 
 In one run it builds and runs experiments/bench -json, then trains the same two
 networks with the same settings in PyTorch and in a NumPy implementation in the
