@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -50,5 +52,39 @@ func TestBadFlags(t *testing.T) {
 		if err := run(args, io.Discard, io.Discard); err == nil {
 			t.Errorf("run(%q): no error", args)
 		}
+	}
+}
+
+// TestPlot draws the committed comparison runs of docs/performance.md, as
+// its command does, and checks the figures it names.
+func TestPlot(t *testing.T) {
+	dir := t.TempDir()
+	var runs []string
+	for _, r := range []string{"1", "2", "3"} {
+		runs = append(runs, "../../docs/figures/performance/compare-run"+r+".json")
+	}
+	var out bytes.Buffer
+	if err := run([]string{"-plot", strings.Join(runs, ","), "-out", dir}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"epochs.svg", "gemm.svg"} {
+		path := filepath.Join(dir, name)
+		if !strings.Contains(out.String(), "figure: "+path) {
+			t.Errorf("output %q does not name %s", out.String(), path)
+		}
+		svg, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		committed, err := os.ReadFile("../../docs/figures/performance/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(svg, committed) {
+			t.Errorf("%s differs from the committed figure: redraw it with the command of docs/performance.md", name)
+		}
+	}
+	if err := run([]string{"-plot", filepath.Join(dir, "missing.json")}, io.Discard, io.Discard); err == nil {
+		t.Errorf("a missing file: no error")
 	}
 }
