@@ -305,9 +305,3 @@ func meanSquaredError(a, b *tensor.Tensor) float64 {
 	}
 	return s / float64(len(a.Data))
 }
-
-// row returns row i of the 2-D tensor t.
-func row(t *tensor.Tensor, i int) []float64 {
-	c := t.Cols()
-	return t.Data[i*c : (i+1)*c]
-}

@@ -22,8 +22,6 @@ var digitColours = [digits.Classes]string{
 // shown is the number of test digits drawn with their reconstructions.
 const shown = 10
 
-func percent(v float64) string { return fmt.Sprintf("%.2f %%", 100*v) }
-
 // settings describes the data, network and training in one sentence.
 func (r *Result) settings() string {
 	var b strings.Builder
@@ -91,7 +89,7 @@ func (r *Result) classifyTable() *cli.Table {
 		if c.Model == "MLP" {
 			model = fmt.Sprintf("MLP, %d TanH hidden units", classifierHidden)
 		}
-		t.Add(fmt.Sprintf("%s (%d-d)", c.Input, c.Dims), model, c.Params, percent(c.Accuracy))
+		t.Add(fmt.Sprintf("%s (%d-d)", c.Input, c.Dims), model, c.Params, digits.Percent(c.Accuracy))
 	}
 	return t
 }
@@ -160,7 +158,7 @@ func (r *Result) writeFigures(cfg *cli.Config, test *data.Dataset) error {
 		g.Add(digits.Image(test, i), data.USPSSide, data.USPSSide, fmt.Sprintf("digit %d", test.Labels[i]))
 	}
 	for _, i := range idx {
-		g.Add(row(recon, i), data.USPSSide, data.USPSSide, "output")
+		g.Add(recon.Row(i), data.USPSSide, data.USPSSide, "output")
 	}
 	if err := save("reconstructions.svg", g); err != nil {
 		return err
@@ -215,9 +213,9 @@ func (r *Result) writeFigures(cfg *cli.Config, test *data.Dataset) error {
 			pix     func(i int) []float64
 		}{
 			{"clean", func(i int) []float64 { return digits.Image(test, i) }},
-			{"noisy", func(i int) []float64 { return row(n.noisy, i) }},
-			{"plain", func(i int) []float64 { return row(n.plain, i) }},
-			{"denoising", func(i int) []float64 { return row(n.denoised, i) }},
+			{"noisy", func(i int) []float64 { return n.noisy.Row(i) }},
+			{"plain", func(i int) []float64 { return n.plain.Row(i) }},
+			{"denoising", func(i int) []float64 { return n.denoised.Row(i) }},
 		} {
 			for _, i := range idx {
 				g.Add(img.pix(i), data.USPSSide, data.USPSSide, img.caption)

@@ -186,7 +186,7 @@ func runModel(cfg *cli.Config, opts Options, m Model, several bool, train, test 
 		}
 		mr.Loaded = path
 	} else {
-		opt := newOptimizer(opts.Optimizer, cfg.LR)
+		opt := digits.NewOptimizer(opts.Optimizer, cfg.LR, 0)
 		o := optim.New(net, loss, cfg.LR).WithOptimizer(opt)
 		progress := cli.NewProgress(cfg.Stderr, m.Name, cfg.Epochs)
 		x, reshift := digits.Shifted(train.X, opts.Shift, rand.New(rand.NewPCG(cfg.Seed, streamShift)))
@@ -226,16 +226,6 @@ func runModel(cfg *cli.Config, opts Options, m Model, several bool, train, test 
 	mr.Accuracy = mr.Confusion.Accuracy()
 	mr.EvalTime = time.Since(start)
 	return mr, nil
-}
-
-// newOptimizer returns the update rule that name selects, at learning rate lr.
-func newOptimizer(name string, lr float64) optim.Optimizer {
-	if name == "adam" {
-		return optim.NewAdam(lr)
-	}
-	sgd := optim.NewSGD(lr)
-	sgd.Momentum, sgd.Nesterov = 0.9, true
-	return sgd
 }
 
 // asExamples views the n×256 images as n examples of the given shape.

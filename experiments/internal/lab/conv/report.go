@@ -16,8 +16,6 @@ import (
 	"github.com/nndiy/nndiy/tensor"
 )
 
-func percent(v float64) string { return fmt.Sprintf("%.2f %%", 100*v) }
-
 // evalName names the set the accuracies are measured on.
 func (r *Result) evalName() string {
 	if r.Validation {
@@ -36,7 +34,7 @@ func (r *Result) settings() string {
 	if r.Models[0].History != nil {
 		c := r.Config
 		fmt.Fprintf(&b, "; %d epochs of batches of %d, %s, learning rate %g falling to 0 along a cosine",
-			c.Epochs, c.Batch, optimizerName(r.Optimizer), c.LR)
+			c.Epochs, c.Batch, digits.OptimizerName(r.Optimizer), c.LR)
 		switch {
 		case r.Shift == 1:
 			b.WriteString(", training images shifted by up to one pixel along each axis, anew every epoch")
@@ -54,13 +52,6 @@ func capitalize(s string) string {
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
-func optimizerName(name string) string {
-	if name == "adam" {
-		return "Adam"
-	}
-	return "SGD with Nesterov momentum 0.9"
-}
-
 // table returns the summary: one row per model.
 func (r *Result) table() *cli.Table {
 	ev := r.evalName()
@@ -71,11 +62,11 @@ func (r *Result) table() *cli.Table {
 			last := len(h.TrainLoss) - 1
 			epochs = fmt.Sprint(last + 1)
 			trainLoss = fmt.Sprintf("%.4f", h.TrainLoss[last])
-			trainAcc = percent(h.TrainAccuracy[last])
+			trainAcc = digits.Percent(h.TrainAccuracy[last])
 			time = m.TrainTime.Round(100 * 1e6).String()
 		}
-		t.Add(m.Name, m.Params, epochs, trainLoss, trainAcc, fmt.Sprintf("%.4f", m.Loss), percent(m.Accuracy),
-			fmt.Sprintf("%d / %d", m.Confusion.Total()-m.Confusion.Correct(), m.Confusion.Total()), "≥ "+percent(m.Target), time)
+		t.Add(m.Name, m.Params, epochs, trainLoss, trainAcc, fmt.Sprintf("%.4f", m.Loss), digits.Percent(m.Accuracy),
+			fmt.Sprintf("%d / %d", m.Confusion.Total()-m.Confusion.Correct(), m.Confusion.Total()), "≥ "+digits.Percent(m.Target), time)
 	}
 	return t
 }
@@ -163,7 +154,7 @@ func (r *Result) writeFigures(cfg *cli.Config, test *data.Dataset) error {
 		}
 	}
 	for _, m := range r.Models {
-		title := fmt.Sprintf("%s: %s set, %s right", m.Title, ev, percent(m.Accuracy))
+		title := fmt.Sprintf("%s: %s set, %s right", m.Title, ev, digits.Percent(m.Accuracy))
 		if err := save(m.Name+"-confusion.svg", m.Confusion.Heatmap(title)); err != nil {
 			return err
 		}

@@ -12,8 +12,6 @@ import (
 	"github.com/nndiy/nndiy/experiments/internal/plot"
 )
 
-func percent(v float64) string { return fmt.Sprintf("%.2f %%", 100*v) }
-
 // evalName names the set the accuracies are measured on.
 func (r *Result) evalName() string {
 	if r.Validation {
@@ -41,7 +39,7 @@ func (r *Result) settings() string {
 	if r.Setups[0].History != nil {
 		c := r.Config
 		fmt.Fprintf(&b, "; %d epochs of batches of %d, %s, learning rate %g falling to 0 along a cosine",
-			c.Epochs, c.Batch, optimizerName(r.Optimizer), c.LR)
+			c.Epochs, c.Batch, digits.OptimizerName(r.Optimizer), c.LR)
 		if r.WeightDecay > 0 {
 			fmt.Fprintf(&b, ", weight decay %g", r.WeightDecay)
 		}
@@ -59,16 +57,6 @@ func (r *Result) settings() string {
 	return b.String()
 }
 
-func optimizerName(name string) string {
-	switch name {
-	case "adam":
-		return "Adam"
-	case "plain":
-		return "the course's plain gradient step"
-	}
-	return "SGD with Nesterov momentum 0.9"
-}
-
 // table returns the comparison of the set-ups with the report.
 func (r *Result) table() *cli.Table {
 	t := &cli.Table{Header: []string{"set-up", "epochs", "train loss", r.evalName() + " loss", r.evalName() + " accuracy", "report (200 epochs)", "time"}}
@@ -81,7 +69,7 @@ func (r *Result) table() *cli.Table {
 			evalLoss = fmt.Sprintf("%.4f", h.ValLoss[last])
 			time = s.TrainTime.Round(100 * 1e6).String()
 		}
-		t.Add(s.Title, epochs, trainLoss, evalLoss, percent(s.Accuracy), percent(reportAccuracy(s.Name)), time)
+		t.Add(s.Title, epochs, trainLoss, evalLoss, digits.Percent(s.Accuracy), digits.Percent(reportAccuracy(s.Name)), time)
 	}
 	return t
 }
@@ -95,7 +83,7 @@ func (r *Result) classTable() *cli.Table {
 	for d := range digits.Classes {
 		row := []any{d, r.Setups[0].Confusion.ClassCount(d)}
 		for _, s := range r.Setups {
-			row = append(row, percent(s.Confusion.ClassAccuracy(d)))
+			row = append(row, digits.Percent(s.Confusion.ClassAccuracy(d)))
 		}
 		t.Add(row...)
 	}
@@ -205,7 +193,7 @@ func (r *Result) writeFigures(cfg *cli.Config, eval *data.Dataset) error {
 		}
 	}
 	m := r.Main()
-	title := fmt.Sprintf("%s: %s set, %s correct", m.Title, r.evalName(), percent(m.Accuracy))
+	title := fmt.Sprintf("%s: %s set, %s correct", m.Title, r.evalName(), digits.Percent(m.Accuracy))
 	if err := save("confusion.svg", m.Confusion.Heatmap(title)); err != nil {
 		return err
 	}

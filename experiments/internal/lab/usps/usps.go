@@ -232,23 +232,6 @@ func selectSetups(name string) ([]Setup, error) {
 	return nil, fmt.Errorf("-setup %q: want both, fused or softmax", name)
 }
 
-// newOptimizer returns the update rule that name selects, at learning rate lr.
-func newOptimizer(name string, lr, weightDecay float64) optim.Optimizer {
-	switch name {
-	case "adam":
-		adam := optim.NewAdam(lr)
-		adam.WeightDecay = weightDecay
-		return adam
-	case "plain":
-		sgd := optim.NewSGD(lr)
-		sgd.WeightDecay = weightDecay
-		return sgd
-	}
-	sgd := optim.NewSGD(lr)
-	sgd.Momentum, sgd.Nesterov, sgd.WeightDecay = 0.9, true, weightDecay
-	return sgd
-}
-
 // runSetup trains (or loads) one set-up and evaluates it.
 func runSetup(cfg *cli.Config, opts Options, s Setup, train, test *data.Dataset) (*SetupResult, error) {
 	net := Network(s.Softmax, rand.New(rand.NewPCG(cfg.Seed, streamInit)))
@@ -259,7 +242,7 @@ func runSetup(cfg *cli.Config, opts Options, s Setup, train, test *data.Dataset)
 		}
 		sr.Loaded = opts.Load
 	} else {
-		opt := newOptimizer(opts.Optimizer, cfg.LR, opts.WeightDecay)
+		opt := digits.NewOptimizer(opts.Optimizer, cfg.LR, opts.WeightDecay)
 		o := optim.New(net, s.Loss(), cfg.LR).WithOptimizer(opt)
 		progress := cli.NewProgress(cfg.Stderr, s.Name, cfg.Epochs)
 		x, reshift := digits.Shifted(train.X, opts.Shift, rand.New(rand.NewPCG(cfg.Seed, streamShift)))
