@@ -189,11 +189,11 @@ func RowMax(dst, a *Tensor) *Tensor {
 func maxOf(x []float64) float64 {
 	m := math.Inf(-1)
 	for _, v := range x {
-		if v > m || math.IsNaN(v) {
+		if math.IsNaN(v) {
+			return v
+		}
+		if v > m {
 			m = v
-			if math.IsNaN(v) {
-				return v
-			}
 		}
 	}
 	return m
