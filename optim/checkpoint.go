@@ -296,26 +296,23 @@ func readCheckpoint(r io.Reader, c checkpointReader) ([]entry, error) {
 		}
 	}
 
-	// The values.
+	// The values, entry after entry, in chunks of at most 4096.
 	total := 0
 	for _, e := range entries {
 		total += len(e.data)
 	}
 	chunk := make([]byte, 8*min(total, 4096))
-	e, off := 0, 0 // the entry being filled, and how much of it is
-	for done := 0; done < total; {
-		n := min(total-done, len(chunk)/8)
-		if err := cr.full(chunk[:8*n]); err != nil {
-			return nil, loadError(err, "reading the values")
-		}
-		for k := range n {
-			for off == len(entries[e].data) {
-				e, off = e+1, 0
+	for _, e := range entries {
+		for off := 0; off < len(e.data); {
+			n := min(len(e.data)-off, len(chunk)/8)
+			if err := cr.full(chunk[:8*n]); err != nil {
+				return nil, loadError(err, "reading the values")
 			}
-			entries[e].data[off] = math.Float64frombits(binary.LittleEndian.Uint64(chunk[8*k:]))
-			off++
+			for k := range n {
+				e.data[off+k] = math.Float64frombits(binary.LittleEndian.Uint64(chunk[8*k:]))
+			}
+			off += n
 		}
-		done += n
 	}
 	want := cr.crc.Sum32()
 	var sum [4]byte

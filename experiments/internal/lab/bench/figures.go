@@ -65,32 +65,37 @@ var gemmFigureProducts = []Product{
 	{Label: "MLP δ·Wᵀ 32×128·128×256ᵀ", M: 32, K: 128, N: 256, TransB: true, Threads: 2},
 }
 
+// nndiyBuild returns the results of the nndiy side ("nndiy" is the default
+// build, "nndiy SIMD" the SIMD one) in c, or nil.
+func nndiyBuild(c *Comparison, side string) *Result {
+	switch side {
+	case "nndiy":
+		return c.Nndiy["default"]
+	case "nndiy SIMD":
+		return c.Nndiy["SIMD"]
+	}
+	return nil
+}
+
 // trainingSeconds returns side's seconds per epoch of the MLP and the
 // auto-encoder in c, NaN where it was not measured.
 func trainingSeconds(c *Comparison, side string) [2]float64 {
 	out := [2]float64{math.NaN(), math.NaN()}
-	switch side {
-	case "nndiy", "nndiy SIMD":
-		build := map[string]string{"nndiy": "default", "nndiy SIMD": "SIMD"}[side]
-		if r := c.Nndiy[build]; r != nil {
-			if r.MLP != nil {
-				out[0] = r.MLP.SecPerEpoch
-			}
-			if r.Autoencoder != nil {
-				out[1] = r.Autoencoder.SecPerEpoch
-			}
+	if r := nndiyBuild(c, side); r != nil {
+		if r.MLP != nil {
+			out[0] = r.MLP.SecPerEpoch
 		}
-	case "PyTorch", "NumPy":
-		o := c.Torch
-		if side == "NumPy" {
-			o = c.NumPy
+		if r.Autoencoder != nil {
+			out[1] = r.Autoencoder.SecPerEpoch
 		}
-		if o != nil && o.MLP != nil {
-			out[0] = o.MLP.SecPerEpoch
-		}
-		if o != nil && o.Autoencoder != nil {
-			out[1] = o.Autoencoder.SecPerEpoch
-		}
+		return out
+	}
+	o := map[string]*OtherSide{"PyTorch": c.Torch, "NumPy": c.NumPy}[side]
+	if o != nil && o.MLP != nil {
+		out[0] = o.MLP.SecPerEpoch
+	}
+	if o != nil && o.Autoencoder != nil {
+		out[1] = o.Autoencoder.SecPerEpoch
 	}
 	return out
 }
@@ -98,18 +103,9 @@ func trainingSeconds(c *Comparison, side string) [2]float64 {
 // gemmRates returns side's GFLOPS on each of gemmFigureProducts in c, NaN
 // where it was not measured.
 func gemmRates(c *Comparison, side string) []float64 {
-	var rs []GemmResult
-	switch side {
-	case "nndiy":
-		rs = c.Nndiy["default"].Gemm
-	case "nndiy SIMD":
-		if r := c.Nndiy["SIMD"]; r != nil {
-			rs = r.Gemm
-		}
-	case "OpenBLAS":
-		rs = c.OpenBLAS
-	case "gonum":
-		rs = c.Gonum
+	rs := map[string][]GemmResult{"OpenBLAS": c.OpenBLAS, "gonum": c.Gonum}[side]
+	if r := nndiyBuild(c, side); r != nil {
+		rs = r.Gemm
 	}
 	out := make([]float64, len(gemmFigureProducts))
 	for i, p := range gemmFigureProducts {
