@@ -60,9 +60,9 @@ type convCore struct {
 	rank    int        // rank of the input: 3 for (batch, length, chans), 4 for images
 	geom    im2colGeom // kernel, stride, padding; batch and input size set per call
 	chanOut int
-	weight  *Parameter   // shaped (kH, kW, chanIn, chanOut), or (k, chanIn, chanOut) in 1-D
-	bias    *Parameter   // shaped (chanOut); nil without bias
-	params  []*Parameter // weight, then bias if any
+	weight  *Parameter    // shaped (kH, kW, chanIn, chanOut), or (k, chanIn, chanOut) in 1-D
+	bias    *Parameter    // shaped (chanOut); nil without bias
+	params  parameterList // weight, then bias if any
 
 	cols     []float64  // the patch matrix of the latest chunk
 	colsOf   []float64  // the x.Data whose whole patch matrix cols holds, or nil
@@ -101,7 +101,7 @@ func newConvCore(layer string, rank, kH, kW, chanIn, chanOut, stride int, rng *r
 		c.bias = NewParameter("bias", chanOut)
 		c.bias.Value.FillUniform(rng, -bound, bound)
 	}
-	c.params = []*Parameter{c.weight}
+	c.params = parameterList{c.weight}
 	if c.bias != nil {
 		c.params = append(c.params, c.bias)
 	}
@@ -218,19 +218,6 @@ func (c *convCore) backwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 		col2im(c.dx, dcols.Data, g, b0, b1)
 	}
 	return im2colView(&c.dxT, c.dx, x.Shape...)
-}
-
-func (c *convCore) zeroGrad() {
-	for _, p := range c.params {
-		clear(p.Grad.Data)
-	}
-}
-
-// updateParameters takes the step θ -= lr·dL/dθ.
-func (c *convCore) updateParameters(lr float64) {
-	for _, p := range c.params {
-		tensor.AddScaled(p.Value, p.Value, -lr, p.Grad)
-	}
 }
 
 // String describes the layer as its constructor call would.

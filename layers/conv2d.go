@@ -73,10 +73,10 @@ func (m *Conv2D) BackwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 }
 
 // ZeroGrad zeroes the gradients of the weight and the bias.
-func (m *Conv2D) ZeroGrad() { m.conv.zeroGrad() }
+func (m *Conv2D) ZeroGrad() { m.conv.params.zeroGrad() }
 
 // UpdateParameters takes the step θ -= lr·dL/dθ.
-func (m *Conv2D) UpdateParameters(lr float64) { m.conv.updateParameters(lr) }
+func (m *Conv2D) UpdateParameters(lr float64) { m.conv.params.update(lr) }
 
 // Parameters returns [weight, bias], or [weight] without bias. The slice
 // is owned by m: do not modify it.

@@ -28,7 +28,7 @@ type Linear struct {
 	Weight *Parameter // in×out
 	Bias   *Parameter // 1×out; nil for a layer made by NewLinearNoBias
 
-	params []*Parameter
+	params parameterList
 	out    *tensor.Tensor // Forward's result, reused
 	dx     *tensor.Tensor // BackwardDelta's result, reused
 }
@@ -56,7 +56,7 @@ func NewLinearNoBias(in, out int, rng *rand.Rand) *Linear {
 	}
 	w := NewParameter("weight", in, out)
 	w.Value.FillUniform(rng, -linearBound(in), linearBound(in))
-	return &Linear{Weight: w, params: []*Parameter{w}}
+	return &Linear{Weight: w, params: parameterList{w}}
 }
 
 func linearBound(in int) float64 { return 1 / math.Sqrt(float64(in)) }
@@ -103,21 +103,11 @@ func (l *Linear) BackwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 	return l.dx
 }
 
-// ZeroGrad sets the gradients of W and b to zero. (clear compiles to the
-// runtime's vectorised memclr, several times faster than a loop storing
-// zeros one by one, as Fill(0) does.)
-func (l *Linear) ZeroGrad() {
-	for _, p := range l.params {
-		clear(p.Grad.Data)
-	}
-}
+// ZeroGrad sets the gradients of W and b to zero.
+func (l *Linear) ZeroGrad() { l.params.zeroGrad() }
 
 // UpdateParameters takes the step W -= lr·dL/dW, b -= lr·dL/db.
-func (l *Linear) UpdateParameters(lr float64) {
-	for _, p := range l.params {
-		tensor.AddScaled(p.Value, p.Value, -lr, p.Grad)
-	}
-}
+func (l *Linear) UpdateParameters(lr float64) { l.params.update(lr) }
 
 // Parameters returns [weight, bias], or [weight] without bias. The slice is
 // owned by l: do not modify it.
