@@ -19,14 +19,13 @@ func main() {
 	opts := nonlinear.DefaultOptions()
 	flag.IntVar(&opts.Hidden, "hidden", opts.Hidden, "`units` of the hidden layer")
 	flag.StringVar(&opts.Loss, "loss", opts.Loss, "loss: bce (binary cross-entropy) or mse (the course's)")
-	markdown := flag.Bool("markdown", false, "also print the results as a Markdown section")
 	flag.Parse()
 	cli.Main("nonlinear", func() error {
 		r, err := nonlinear.Run(cfg, opts)
 		if err != nil {
 			return err
 		}
-		if *markdown {
+		if cfg.Markdown {
 			fmt.Fprint(cfg.Stdout, "\n", r.Markdown())
 		}
 		return nil

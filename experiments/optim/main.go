@@ -21,14 +21,13 @@ func main() {
 	flag.Float64Var(&opts.Momentum, "momentum", opts.Momentum, "momentum `μ` of SGD with momentum and Nesterov")
 	flag.Float64Var(&opts.MomentumLR, "momentum-lr", opts.MomentumLR, "learning `rate` of SGD with momentum and Nesterov (0: lr·(1 − μ), the plain step's long-run step)")
 	flag.Float64Var(&opts.AdamLR, "adam-lr", opts.AdamLR, "learning `rate` of Adam")
-	markdown := flag.Bool("markdown", false, "also print the results as a Markdown section")
 	flag.Parse()
 	cli.Main("optim", func() error {
 		r, err := optimlab.Run(cfg, opts)
 		if err != nil {
 			return err
 		}
-		if *markdown {
+		if cfg.Markdown {
 			fmt.Fprint(cfg.Stdout, "\n", r.Markdown())
 		}
 		return nil

@@ -25,7 +25,6 @@ func main() {
 	opts := sequential.DefaultOptions()
 	flag.StringVar(&opts.Loss, "loss", opts.Loss, "loss: bce (binary cross-entropy) or mse")
 	flag.StringVar(&opts.Export, "export", "", "write the data, initial weights and batch order for pytorch_reference.py into `dir`")
-	markdown := flag.Bool("markdown", false, "also print the results as a Markdown section")
 	flag.Parse()
 	opts.Reference = sequential.PyTorchLosses
 	cli.Main("sequential", func() error {
@@ -33,7 +32,7 @@ func main() {
 		if err != nil {
 			return err
 		}
-		if *markdown {
+		if cfg.Markdown {
 			fmt.Fprint(cfg.Stdout, "\n", r.Markdown())
 		}
 		return nil

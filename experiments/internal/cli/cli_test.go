@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -33,9 +36,56 @@ func TestCheckRejects(t *testing.T) {
 		{Epochs: 1, Batch: 0, LR: 1},
 		{Epochs: 1, Batch: 1, LR: 0},
 		{Epochs: 1, Batch: 1, LR: -1},
+		{Epochs: 1, Batch: 1, LR: math.Inf(1)},
+		{Epochs: 1, Batch: 1, LR: math.NaN()},
+		{Epochs: -3, Batch: 1, LR: 1},
 	} {
-		if c.Check() == nil {
-			t.Errorf("Check(%+v) = nil, want an error", c)
+		if err := c.Check(); ExitCode(err) != 2 {
+			t.Errorf("Check(%+v) = %v, want a usage error", c, err)
+		}
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want int
+	}{
+		{nil, 0},
+		{flag.ErrHelp, 0},
+		{Usagef("-x must be positive"), 2},
+		{fmt.Errorf("wrapped: %w", Usagef("bad")), 2},
+		{errors.New("diverged at epoch 3"), 1},
+	} {
+		if got := ExitCode(c.err); got != c.want {
+			t.Errorf("ExitCode(%v) = %d, want %d", c.err, got, c.want)
+		}
+	}
+}
+
+func TestMakeOut(t *testing.T) {
+	dir := t.TempDir()
+	c := Config{Out: filepath.Join(dir, "a", "b")}
+	if err := c.MakeOut(); err != nil {
+		t.Fatal(err)
+	}
+	if entries, err := os.ReadDir(c.Out); err != nil || len(entries) != 0 {
+		t.Errorf("MakeOut left %v in %s (err %v)", entries, c.Out, err)
+	}
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.Out = filepath.Join(file, "sub")
+	if err := c.MakeOut(); err == nil {
+		t.Errorf("MakeOut(%s) under a file: no error", c.Out)
+	}
+}
+
+func TestPercent(t *testing.T) {
+	for v, want := range map[float64]string{0.9576: "95.76 %", 1: "100.00 %", 0: "0.00 %", 0.44650: "44.65 %"} {
+		if got := Percent(v); got != want {
+			t.Errorf("Percent(%v) = %q, want %q", v, got, want)
 		}
 	}
 }
@@ -94,8 +144,26 @@ func TestParse(t *testing.T) {
 		fs.SetOutput(io.Discard)
 		Register(fs, "x", Config{Epochs: 1})
 		err := Parse(fs, c.args)
-		if errors.Is(err, flag.ErrHelp) != c.help || (err != nil && !c.help) != c.fail {
+		if errors.Is(err, flag.ErrHelp) != c.help || (ExitCode(err) == 2) != c.fail {
 			t.Errorf("Parse(%q) = %v, want help %v, failure %v", c.args, err, c.help, c.fail)
 		}
+	}
+}
+
+func TestFindRow(t *testing.T) {
+	var sb strings.Builder
+	tb := Table{Header: []string{"data set", "accuracy"}}
+	tb.Add("XOR", Percent(0.5))
+	tb.Add("two Gaussians", 1.0)
+	tb.Write(&sb)
+	text := "before\n" + sb.String() + "after | x |\n"
+	if got := FindRow(text, "XOR"); len(got) != 2 || got[1] != "50.00 %" {
+		t.Errorf("FindRow(XOR) = %q", got)
+	}
+	if got := FindRow(text, "data set"); len(got) != 2 || got[1] != "accuracy" {
+		t.Errorf("FindRow(header) = %q", got)
+	}
+	if got := FindRow(text, "spirals"); got != nil {
+		t.Errorf("FindRow(spirals) = %q, want nil", got)
 	}
 }

@@ -65,3 +65,23 @@ func (t *Table) Write(w io.Writer) error {
 	_, err := io.WriteString(w, sb.String())
 	return err
 }
+
+// FindRow returns the cells of the first row of a Markdown table in text
+// whose first cell is first, trimmed of spaces, or nil if there is none: how
+// a test reads a number back from a summary.
+func FindRow(text, first string) []string {
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "|") || !strings.HasSuffix(line, "|") {
+			continue
+		}
+		cells := strings.Split(line[1:len(line)-1], "|")
+		for i, c := range cells {
+			cells[i] = strings.TrimSpace(c)
+		}
+		if cells[0] == first {
+			return cells
+		}
+	}
+	return nil
+}
