@@ -93,8 +93,12 @@ func (t *Tensor) Set(i, j int, v float64) {
 }
 
 // Row returns row i of a 2-D tensor as a slice that shares its storage.
+// It panics if i is out of range.
 func (t *Tensor) Row(i int) []float64 {
 	t.must2D("Row")
+	if uint(i) >= uint(t.Shape[0]) {
+		panic(fmt.Sprintf("tensor.Row: index %d out of range for shape %v", i, t.Shape))
+	}
 	c := t.Shape[1]
 	return t.Data[i*c : (i+1)*c : (i+1)*c]
 }

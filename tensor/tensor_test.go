@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -90,6 +91,9 @@ func TestAtSetRow(t *testing.T) {
 	for _, ij := range [][2]int{{2, 0}, {0, 3}, {-1, 0}, {0, -1}} {
 		wantPanic(t, "At out of range", func() { x.At(ij[0], ij[1]) }, "tensor.At", "out of range", "[2 3]")
 		wantPanic(t, "Set out of range", func() { x.Set(ij[0], ij[1], 0) }, "tensor.Set", "out of range")
+	}
+	for _, i := range []int{2, -1, 1 << 40} {
+		wantPanic(t, "Row out of range", func() { x.Row(i) }, "tensor.Row", fmt.Sprintf("index %d", i), "out of range", "[2 3]")
 	}
 	v := New(6)
 	wantPanic(t, "Rows of 1-D", func() { v.Rows() }, "tensor.Rows", "2-D", "[6]")
