@@ -52,6 +52,28 @@
 // the decimal digits and rounded once. LIBSVM's values are a smoothed
 // version of the same images, not a shift of them.
 //
+// A label is written as the real files write it: decimal digits,
+// optionally followed by a point and zeros ("6", "6.0000"), 0 to 9 (1 to 10
+// in LIBSVM's files). Nothing else is a label, even when it stands for a
+// whole number: no sign, no exponent ("1e0"), no hexadecimal ("0x1p1"), no
+// "0.99999999999999999", which strconv.ParseFloat rounds to 1. Every line
+// ends with a newline, the last one included, as in every real file: a file
+// cut inside its last line ("-0.6210" read as "-0.6") is an error, not a
+// wrong pixel.
+//
+// # Limits
+//
+// A file may hold at most MaxUSPSImages images (65 536) and
+// MaxUSPSFileBytes bytes once decompressed (128 MiB). The real files hold
+// 7291 images at most, in 25 MB at most (LIBSVM's usps; zip.train is
+// 14.5 MB, the course's USPS_train.txt 6 MB), so the limits are 9 and 5
+// times what they need. And they keep a file far below a machine's memory:
+// 65 536 images are 128 MiB of float64, and a process reading a file at
+// the limit peaks at 270 MB resident (measured: the pixels, and the old
+// half of them while the buffer doubles). Without the limits a 1 KB gzip of
+// "1\n" 500 000 times, a valid LIBSVM file in which each label-only line is
+// an image, took 4.3 GB.
+//
 // A malformed file gives a *ParseError naming the file and the line; no
 // input makes the parsers panic (each format has a fuzz test).
 //

@@ -3,6 +3,7 @@ package data
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -83,7 +84,9 @@ var compressionSuffixes = [...]string{"", ".gz", ".bz2"}
 // format.
 //
 // A directory without a pair of files gives an error wrapping
-// ErrUSPSNotFound; a malformed file, a *ParseError naming the file and line.
+// ErrUSPSNotFound; one that cannot be read, the error that says why
+// (permission denied, say), which does not wrap ErrUSPSNotFound; a malformed
+// file, a *ParseError naming the file and line.
 func LoadUSPS(dir string) (train, test *Dataset, err error) {
 	trainPath, testPath, f, err := findUSPS(dir)
 	if err != nil {
@@ -139,9 +142,16 @@ func findUSPS(dir string) (trainPath, testPath string, f uspsFormat, err error) 
 	}
 	var found []string // every accepted name seen, for the error message
 	for _, d := range []string{dir, filepath.Join(dir, "usps")} {
-		entries, err := os.ReadDir(d)
+		entries, err := readDir(d)
 		if err != nil {
-			continue
+			// A directory that does not exist holds no files; but one
+			// that cannot be read (permission denied) may hold them, and
+			// the user must hear why it was not read. A file named usps
+			// (LIBSVM's training file) is not a subdirectory either.
+			if errors.Is(err, fs.ErrNotExist) || isFile(d) {
+				continue
+			}
+			return "", "", 0, fmt.Errorf("data: looking for the USPS files: %w", err)
 		}
 		var names []string
 		for _, e := range entries {
@@ -163,6 +173,16 @@ func findUSPS(dir string) (trainPath, testPath string, f uspsFormat, err error) 
 		msg += fmt.Sprintf(" (found only %s, which is not a pair of training and test files of one format)", strings.Join(found, ", "))
 	}
 	return "", "", 0, &notFoundError{msg: msg + ".\n" + uspsNamesHelp}
+}
+
+// readDir is os.ReadDir; tests replace it to fail as an unreadable
+// directory does for a user other than root.
+var readDir = os.ReadDir
+
+// isFile reports whether path exists and is not a directory.
+func isFile(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && !fi.IsDir()
 }
 
 // notFoundError is ErrUSPSNotFound with the details of where LoadUSPS looked.

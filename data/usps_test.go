@@ -2,10 +2,12 @@ package data
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/nndiy/nndiy/tensor"
@@ -105,6 +107,58 @@ func TestLoadUSPSNotFound(t *testing.T) {
 	if _, _, err := LoadUSPS(filepath.Join(t.TempDir(), "missing")); !errors.Is(err, ErrUSPSNotFound) {
 		t.Errorf("missing directory: error %v, want ErrUSPSNotFound", err)
 	}
+}
+
+// TestLoadUSPSUnreadableDirectory checks that a directory that cannot be
+// read is reported with the reason, not as "USPS files not found" (issue
+// 14), and that FindUSPS does not download in its place.
+func TestLoadUSPSUnreadableDirectory(t *testing.T) {
+	check := func(t *testing.T, dir string) {
+		t.Helper()
+		_, _, err := LoadUSPS(dir)
+		if err == nil || errors.Is(err, ErrUSPSNotFound) || !errors.Is(err, fs.ErrPermission) || !strings.Contains(err.Error(), dir) {
+			t.Errorf("error %v, want a permission error naming %s", err, dir)
+		}
+		f := USPSFetcher{CacheDir: dir, BaseURL: "http://127.0.0.1:1/never-asked"}
+		t.Setenv(DataEnv, "")
+		if _, _, err := f.Find(""); err == nil || !errors.Is(err, fs.ErrPermission) {
+			t.Errorf("Find with an unreadable cache: error %v, want the permission error", err)
+		}
+	}
+	s := synthImages(2)
+	files := map[string][]byte{"zip.train": []byte(s.esl(true)), "zip.test": []byte(s.esl(false))}
+
+	t.Run("chmod", func(t *testing.T) {
+		if os.Geteuid() == 0 {
+			t.Skip("root reads every directory; the next test fakes the error")
+		}
+		dir := t.TempDir()
+		writeFiles(t, dir, files)
+		if err := os.Chmod(dir, 0); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Chmod(dir, 0o755)
+		check(t, dir)
+	})
+	t.Run("fake", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFiles(t, dir, files)
+		defer func(rd func(string) ([]os.DirEntry, error)) { readDir = rd }(readDir)
+		readDir = func(name string) ([]os.DirEntry, error) {
+			if name == dir {
+				return nil, &fs.PathError{Op: "open", Path: name, Err: syscall.EACCES}
+			}
+			return os.ReadDir(name)
+		}
+		check(t, dir)
+	})
+	t.Run("a file named usps is not a subdirectory", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFiles(t, dir, map[string][]byte{"usps": []byte(s.libsvm())})
+		if _, _, err := LoadUSPS(dir); !errors.Is(err, ErrUSPSNotFound) {
+			t.Errorf("error %v, want ErrUSPSNotFound", err)
+		}
+	})
 }
 
 func TestLoadUSPSBadFile(t *testing.T) {

@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"slices"
 	"strconv"
 
 	"github.com/nndiy/nndiy/tensor"
@@ -42,6 +40,21 @@ var uspsFormats = [...]formatSpec{
 // maxLineBytes bounds the length of a line of a USPS file. The longest real
 // lines, LIBSVM's, are about 3.5 KB.
 const maxLineBytes = 1 << 20
+
+// The limits on one USPS file, far above the real files and far below a
+// machine's memory, so that a hostile or damaged file (a small gzip that
+// decompresses to gigabytes, a LIBSVM file of label-only lines, each of
+// which is a whole image) fails with a *ParseError instead of exhausting
+// the memory. The package documentation explains the numbers.
+const (
+	// MaxUSPSImages is the most images a file may hold: 65 536, 9 times
+	// the 7291 of the largest real file. They take 128 MiB as float64.
+	MaxUSPSImages = 1 << 16
+	// MaxUSPSFileBytes is the most bytes a file may hold once
+	// decompressed: 128 MiB, 5 times the largest real file (LIBSVM's
+	// usps, about 25 MB; zip.train is 14.5 MB).
+	MaxUSPSFileBytes = 128 << 20
+)
 
 // ParseError reports a malformed USPS file: the file, the line (counted from
 // 1; 0 when the error is not about one line) and what is wrong.
@@ -78,7 +91,36 @@ func readUSPS(r io.Reader, name string, f uspsFormat) (*Dataset, error) {
 		src = bzip2.NewReader(br)
 	}
 	p := uspsParser{file: name, format: f, spec: &uspsFormats[f]}
-	return p.parse(src)
+	return p.parse(&capReader{r: src, left: MaxUSPSFileBytes})
+}
+
+// errTooLarge is what capReader returns past its limit.
+var errTooLarge = fmt.Errorf("more than %d bytes (%d MiB) once decompressed, the most a USPS file may hold (MaxUSPSFileBytes)", MaxUSPSFileBytes, MaxUSPSFileBytes>>20)
+
+// capReader reads at most left bytes from r, and fails with errTooLarge
+// when r holds more.
+type capReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *capReader) Read(b []byte) (int, error) {
+	if c.left <= 0 {
+		// Only an attempt to read one byte more tells a file of exactly
+		// the limit from a longer one.
+		var one [1]byte
+		n, err := c.r.Read(one[:])
+		if n > 0 {
+			return 0, errTooLarge
+		}
+		return 0, err
+	}
+	if int64(len(b)) > c.left {
+		b = b[:c.left]
+	}
+	n, err := c.r.Read(b)
+	c.left -= int64(n)
+	return n, err
 }
 
 type uspsParser struct {
@@ -109,14 +151,19 @@ func (p *uspsParser) parse(r io.Reader) (*Dataset, error) {
 			// the middle of a line: report that, not the cut line.
 			return nil, &ParseError{File: p.file, Err: fmt.Errorf("reading after line %d: %w", p.line, err)}
 		}
-		if len(line) > 0 {
-			p.line++
-			if err := p.parseLine(bytes.TrimSuffix(line, []byte{'\n'})); err != nil {
-				return nil, err
-			}
-		}
 		if err == io.EOF {
+			if len(line) > 0 {
+				// Every real file ends with a newline: a last line
+				// without one was cut, maybe inside a number
+				// ("-0.6210" read as "-0.6").
+				p.line++
+				return nil, p.errorf("the last line does not end with a newline: the file is truncated")
+			}
 			break
+		}
+		p.line++
+		if err := p.parseLine(line[:len(line)-1]); err != nil {
+			return nil, err
 		}
 	}
 	if p.format == courseFormat && !p.header {
@@ -200,7 +247,10 @@ func (p *uspsParser) denseLine(line []byte) error {
 	if err != nil {
 		return err
 	}
-	row := p.newRow()
+	row, err := p.newRow()
+	if err != nil {
+		return err
+	}
 	n := 0
 	for field, rest = nextField(rest); len(field) > 0; field, rest = nextField(rest) {
 		if n < USPSPixels {
@@ -226,7 +276,10 @@ func (p *uspsParser) libsvmLine(line []byte) error {
 	if err != nil {
 		return err
 	}
-	row := p.newRow()
+	row, err := p.newRow()
+	if err != nil {
+		return err
+	}
 	zero := scaledInt(0, p.spec.lo, p.spec.hi)
 	for i := range row {
 		row[i] = zero
@@ -253,25 +306,36 @@ func (p *uspsParser) libsvmLine(line []byte) error {
 	return nil
 }
 
-// newRow appends room for one image to p.pixels and returns it.
-func (p *uspsParser) newRow() []float64 {
+// newRow appends room for one image to p.pixels and returns it. It fails
+// once the file holds MaxUSPSImages images.
+func (p *uspsParser) newRow() ([]float64, error) {
 	n := len(p.pixels)
-	p.pixels = slices.Grow(p.pixels, USPSPixels)[:n+USPSPixels]
-	return p.pixels[n:]
+	if n/USPSPixels >= MaxUSPSImages {
+		return nil, p.errorf("more than %d images, the most a USPS file may hold (MaxUSPSImages)", MaxUSPSImages)
+	}
+	if n == cap(p.pixels) {
+		// Double the room, up to the limit: append's growth by 1.25 for
+		// large slices would copy the images about 5 times over.
+		room := min(max(2*cap(p.pixels), 256*USPSPixels), MaxUSPSImages*USPSPixels)
+		p.pixels = append(make([]float64, 0, room), p.pixels...)
+	}
+	p.pixels = p.pixels[:n+USPSPixels]
+	return p.pixels[n:], nil
 }
 
-// label parses a label, an integer that may be written as a float ("6.0000"
-// in zip.train), and returns the digit it stands for.
+// label parses a label and returns the digit it stands for. A label is
+// written as the real files write them: decimal digits, optionally followed
+// by a point and zeros ("6", "6.0000" in zip.train); see parseLabel.
 func (p *uspsParser) label(s []byte) (int, error) {
 	lo, hi := p.spec.label0, p.spec.label0+USPSClasses-1
-	v, ok := parseInteger(s)
+	v, ok := parseLabel(s)
 	if !ok {
-		return 0, p.errorf("label %s is not an integer", quote(s))
+		return 0, p.errorf(`label %s is not an integer written as the USPS files write them ("6" or "6.0000")`, quote(s))
 	}
-	if v < float64(lo) || v > float64(hi) {
+	if v < lo || v > hi {
 		return 0, p.errorf("label %s out of range %d…%d", quote(s), lo, hi)
 	}
-	return int(v) - p.spec.label0, nil
+	return v - p.spec.label0, nil
 }
 
 // pixel parses the value of pixel i (counted from 1) and scales it to [0, 1].
@@ -381,20 +445,25 @@ func parseDecimal(s []byte) (m int64, k int, ok bool) {
 	return m, k, true
 }
 
-// parseInteger reads s as a number with an integer value, written as an
-// integer or not ("6", "6.0000", "6e0"). It reports false otherwise.
-func parseInteger(s []byte) (float64, bool) {
-	if m, k, ok := parseDecimal(s); ok {
-		if m%pow10[k] != 0 {
-			return 0, false
-		}
-		return float64(m / pow10[k]), true
+// parseLabel reads s = digits[.zeros]: one or more decimal digits,
+// optionally followed by a point and any number of zeros ("6", "06", "6.",
+// "6.0000"). It reports false for any other form: a sign, an exponent
+// ("6e0"), hexadecimal ("0x1p1"), a non-zero decimal ("5.99999999999999999",
+// which ParseFloat would round to 6). Values above 999 are returned as 999,
+// out of every format's range.
+func parseLabel(s []byte) (int, bool) {
+	i, v := 0, 0
+	for ; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
+		v = min(v*10+int(s[i]-'0'), 999)
 	}
-	v, err := strconv.ParseFloat(string(s), 64)
-	if err != nil || v != math.Trunc(v) || math.IsInf(v, 0) {
+	if i == 0 {
 		return 0, false
 	}
-	return v, true
+	if i < len(s) && s[i] == '.' {
+		for i++; i < len(s) && s[i] == '0'; i++ {
+		}
+	}
+	return v, i == len(s)
 }
 
 // parseIndex reads s as a positive decimal integer of at most 9 digits.

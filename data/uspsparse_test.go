@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/big"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/nndiy/nndiy/tensor"
@@ -153,7 +155,6 @@ func TestReadUSPSFormats(t *testing.T) {
 		{"ESL zip.train style", eslFormat, []byte(s.esl(true))},
 		{"ESL zip.test style", eslFormat, []byte(s.esl(false))},
 		{"ESL gzip", eslFormat, gzipBytes(t, s.esl(true))},
-		{"ESL no final newline", eslFormat, []byte(strings.TrimSuffix(s.esl(false), "\n"))},
 		{"LIBSVM", libsvmFormat, []byte(s.libsvm())},
 		{"LIBSVM bzip2", libsvmFormat, bz2},
 	}
@@ -232,7 +233,7 @@ var badInputs = []struct {
 	{courseFormat, header + good + line("3", 257, nil) + "-1\n", 3, "257 pixel values, want 256"},
 	{courseFormat, header + "\n" + line("3", 0, nil) + "-1\n", 3, "0 pixel values, want 256"},
 	{courseFormat, header + line("10", 256, nil) + "-1\n", 2, `label "10" out of range 0…9`},
-	{courseFormat, header + line("-1", 256, nil) + "-1\n", 2, `label "-1" out of range 0…9`},
+	{courseFormat, header + line("-1", 256, nil) + "-1\n", 2, `label "-1" is not an integer`},
 	{courseFormat, header + line("x", 256, nil) + "-1\n", 2, `label "x" is not an integer`},
 	{courseFormat, header + line("3.5", 256, nil) + "-1\n", 2, `label "3.5" is not an integer`},
 	{courseFormat, header + line("3", 256, map[int]string{5: "abc"}) + "-1\n", 2, `pixel 5: "abc" is not a number`},
@@ -248,8 +249,29 @@ var badInputs = []struct {
 	{courseFormat, header + "-1\n", 0, "no images"},
 	{eslFormat, "", 0, "no images"},
 	{eslFormat, line("6.5", 256, nil), 1, `label "6.5" is not an integer`},
-	{eslFormat, good + line("-1.0000", 256, nil), 2, `label "-1.0000" out of range 0…9`},
-	{eslFormat, good + line("1e1", 256, nil), 2, `label "1e1" out of range 0…9`},
+	{eslFormat, good + line("-1.0000", 256, nil), 2, `label "-1.0000" is not an integer`},
+	{eslFormat, good + line("10.0000", 256, nil), 2, `label "10.0000" out of range 0…9`},
+	{eslFormat, good + line("99999999999999999999", 256, nil), 2, `label "99999999999999999999" out of range 0…9`},
+	// Issue 14: labels that ParseFloat reads as whole numbers, but that no
+	// USPS file writes.
+	{eslFormat, line("0x1p1", 256, nil), 1, `label "0x1p1" is not an integer`},
+	{eslFormat, line("0.99999999999999999", 256, nil), 1, `label "0.99999999999999999" is not an integer`},
+	{eslFormat, line("1e0", 256, nil), 1, `label "1e0" is not an integer`},
+	{eslFormat, good + line("1e1", 256, nil), 2, `label "1e1" is not an integer`},
+	{eslFormat, line("+3", 256, nil), 1, `label "+3" is not an integer`},
+	{eslFormat, line("6.0001", 256, nil), 1, `label "6.0001" is not an integer`},
+	{eslFormat, line(".0", 256, nil), 1, `label ".0" is not an integer`},
+	{libsvmFormat, "2.5 1:0\n", 1, `label "2.5" is not an integer`},
+	{libsvmFormat, "0x1p1 1:0\n", 1, `label "0x1p1" is not an integer`},
+	// Issue 14: a file cut inside its last line. zip.train's "-0.6210 "
+	// cut to "-0.6" would otherwise load with a wrong pixel.
+	{eslFormat, good + strings.TrimSuffix(line("6.0000", 256, map[int]string{256: "-0.6210"}), "210\n"), 2, "the last line does not end with a newline: the file is truncated"},
+	{eslFormat, strings.TrimSuffix(good, "\n"), 1, "does not end with a newline"},
+	{eslFormat, good + " ", 2, "does not end with a newline"},
+	{courseFormat, header + good + "-1", 3, "does not end with a newline"},
+	{courseFormat, header + good + "-", 3, "does not end with a newline"},
+	{courseFormat, "10 256", 1, "does not end with a newline"},
+	{libsvmFormat, "3 1:0.5 2:-0.25\n4 1:0.5 2:-0.2", 2, "does not end with a newline"},
 	{eslFormat, line("6", 256, map[int]string{9: "1.0001"}), 1, `pixel 9: "1.0001" is outside [-1, 1]`},
 	{eslFormat, line("6", 256, map[int]string{9: "-1.5"}), 1, `pixel 9: "-1.5" is outside [-1, 1]`},
 	{eslFormat, good + good + line("6", 100, nil), 3, "100 pixel values, want 256"},
@@ -292,6 +314,85 @@ func checkParseError(t *testing.T, f uspsFormat, input []byte, line int, msg str
 	}
 }
 
+// TestParseLabel checks the spellings of a label that the loaders accept,
+// and a few they reject (badInputs has more, in whole files).
+func TestParseLabel(t *testing.T) {
+	tests := []struct {
+		s  string
+		v  int
+		ok bool
+	}{
+		{"6", 6, true}, {"6.0000", 6, true}, {"6.", 6, true}, {"06", 6, true}, {"0", 0, true}, {"10", 10, true},
+		{"0.0", 0, true}, {"123456789012345678901234567890", 999, true},
+		{"", 0, false}, {".", 0, false}, {".0", 0, false}, {"-0", 0, false}, {"+6", 0, false}, {"6.5", 0, false},
+		{"6.00001", 0, false}, {"6e0", 0, false}, {"0x1p1", 0, false}, {"0.99999999999999999", 0, false},
+		{"6..0", 0, false}, {"6.0.", 0, false}, {"١", 0, false}, {"Inf", 0, false}, {"NaN", 0, false},
+	}
+	for _, tt := range tests {
+		v, ok := parseLabel([]byte(tt.s))
+		if ok != tt.ok || (ok && v != tt.v) {
+			t.Errorf("parseLabel(%q) = %d, %v, want %d, %v", tt.s, v, ok, tt.v, tt.ok)
+		}
+	}
+}
+
+// labelOnly is issue 14's LIBSVM file: "1\n" 500 000 times, 1 MB that gzip
+// makes about 1 KB. Each line is a whole image (the digit 0, every pixel
+// missing, so 0.5): 500 000 images, 4.3 GB resident before MaxUSPSImages.
+var labelOnly = sync.OnceValue(func() []byte {
+	return gzipBytes(nil, strings.Repeat("1\n", 500_000))
+})
+
+// blankImages is issue 14's ESL file: image lines of 256 zeros, one more
+// than MaxUSPSImages, gzipped (160 KB).
+var blankImages = sync.OnceValue(func() []byte {
+	return gzipBytes(nil, strings.Repeat(line("0", USPSPixels, nil), MaxUSPSImages+1))
+})
+
+// TestReadUSPSLimits checks that files with too many images or bytes fail
+// with a *ParseError, and that files at the limits load.
+func TestReadUSPSLimits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 128 MiB")
+	}
+	z := labelOnly()
+	if len(z) > 2048 {
+		t.Fatalf("the gzip of 500 000 label lines is %d bytes, want about 1 KB", len(z))
+	}
+	checkParseError(t, libsvmFormat, z, MaxUSPSImages+1, "more than 65536 images")
+	checkParseError(t, eslFormat, blankImages(), MaxUSPSImages+1, "more than 65536 images")
+
+	// Exactly MaxUSPSImages images load.
+	ds, err := readUSPS(strings.NewReader(strings.Repeat("1\n", MaxUSPSImages)), "f", libsvmFormat)
+	if err != nil || ds.Len() != MaxUSPSImages {
+		t.Fatalf("%d images: error %v", MaxUSPSImages, err)
+	}
+
+	// An endless file of blank lines (each of maxLineBytes) stops at
+	// MaxUSPSFileBytes, and a file of exactly that size is read to its end.
+	blanks := func(n int64) io.Reader { return io.LimitReader(&blankLines{}, n) }
+	if _, err := readUSPS(blanks(MaxUSPSFileBytes), "f", eslFormat); err == nil || !strings.Contains(err.Error(), "no images") {
+		t.Errorf("%d bytes of blank lines: error %v, want no images", MaxUSPSFileBytes, err)
+	}
+	_, err = readUSPS(&blankLines{}, "f", eslFormat)
+	var pe *ParseError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "more than 134217728 bytes (128 MiB) once decompressed") {
+		t.Errorf("endless file: error %v, want one about MaxUSPSFileBytes", err)
+	}
+}
+
+// blankLines is an endless file of lines of spaces, each maxLineBytes long
+// with its newline.
+type blankLines struct{ n int }
+
+var blankLine = []byte(strings.Repeat(" ", maxLineBytes-1) + "\n")
+
+func (r *blankLines) Read(b []byte) (int, error) {
+	n := copy(b, blankLine[r.n:])
+	r.n = (r.n + n) % len(blankLine)
+	return n, nil
+}
+
 func TestReadUSPSLongLineAndBadCompression(t *testing.T) {
 	long := header + "3" + strings.Repeat(" 0", maxLineBytes/2) + "\n-1\n"
 	checkParseError(t, courseFormat, []byte(long), 2, "line longer than 1048576 bytes")
@@ -331,6 +432,13 @@ func fuzzFormat(f *testing.F, format uspsFormat, valid string) {
 		if b.format == format {
 			f.Add([]byte(b.input))
 		}
+	}
+	// Issue 14's files beyond the limits.
+	switch format {
+	case libsvmFormat:
+		f.Add(labelOnly())
+	case eslFormat:
+		f.Add(blankImages())
 	}
 	f.Fuzz(func(t *testing.T, input []byte) {
 		ds, err := readUSPS(bytes.NewReader(input), "fuzz", format)
