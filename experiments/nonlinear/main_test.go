@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/nndiy/nndiy/data"
+	"github.com/nndiy/nndiy/experiments/internal/cli"
+	"github.com/nndiy/nndiy/experiments/internal/plot"
+)
+
+// solved is the test accuracy (%) of a data set the network solves, in
+// the quick run.
+const solved = 97.0
+
+// quick runs the command with -quick into a new directory and extra
+// flags, and returns its stdout, stderr and the output directory.
+func quick(t *testing.T, extra ...string) (stdout, stderr, dir string, err error) {
+	t.Helper()
+	dir = t.TempDir()
+	var out, errs bytes.Buffer
+	err = run(append([]string{"-quick", "-out", dir}, extra...), &out, &errs)
+	return out.String(), errs.String(), dir, err
+}
+
+// number reads a cell such as "0.2265" or "56.40 %".
+func number(t *testing.T, cell string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(strings.TrimSuffix(cell, " %"), 64)
+	if err != nil {
+		t.Fatalf("cell %q: %v", cell, err)
+	}
+	return v
+}
+
+func TestQuick(t *testing.T) {
+	out, _, dir, err := quick(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two tables, the MSE's (with the report's verdicts) then the BCE's:
+	// both solve the two Gaussians and XOR.
+	mse, bce, ok := strings.Cut(out, "Beyond the report")
+	if !ok {
+		t.Fatalf("no second part in:\n%s", out)
+	}
+	for _, part := range []struct {
+		name, text string
+		cells      int
+	}{{"MSE", mse, 5}, {"BCE", bce, 4}} {
+		for _, data := range []string{"two Gaussians", "XOR"} {
+			r := cli.FindRow(part.text, data)
+			if len(r) != part.cells {
+				t.Errorf("%s, %s: row %q", part.name, data, r)
+				continue
+			}
+			if acc := number(t, r[3]); acc < solved {
+				t.Errorf("%s, %s: test accuracy %g %%, want ≥ %g %%", part.name, data, acc, solved)
+			}
+		}
+	}
+	if r := cli.FindRow(mse, "checkerboard"); len(r) != 5 || r[4] != "not solved" {
+		t.Errorf("checkerboard row %q", r)
+	}
+	for _, name := range []string{"loss.svg", "boundaries.svg", "bce_loss.svg", "bce_boundaries.svg"} {
+		if err := plot.CheckSVG(filepath.Join(dir, name)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestMarkdown(t *testing.T) {
+	out, _, _, err := quick(t, "-markdown", "-hidden", "4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"**The report:** one hidden layer", "Linear(2, 4) → TanH → Linear(4, 1) → Sigmoid", "| XOR ", "![boundaries](boundaries.svg)\n", "![bce_boundaries](bce_boundaries.svg)\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// The loss falls, and a loss that stops being finite stops the training
+// with its epoch (a sigmoid output keeps the loss finite whatever -lr, so
+// the test starts from weights that are not).
+func TestFit(t *testing.T) {
+	x, y, err := data.Arti(data.FourGaussians, 100, data.DefaultArtiOptions(), rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	y = data.SignsToBinary(nil, y)
+	for _, c := range parts() {
+		net := newNetwork(5, rand.New(rand.NewPCG(1, 3)))
+		means, err := fit(net, c.loss, x, y, 20, 10, 0.5, rand.New(rand.NewPCG(1, 4)), cli.NewProgress(io.Discard, "", 20))
+		if err != nil || len(means) != 20 || !(means[19] < means[0]) {
+			t.Errorf("%s: loss %v, error %v; want 20 epochs of a falling loss", c.name, means, err)
+		}
+		net.output.Weight.Value.Data[0] = math.NaN()
+		_, err = fit(net, c.loss, x, y, 20, 10, 0.5, rand.New(rand.NewPCG(1, 4)), cli.NewProgress(io.Discard, "", 20))
+		if err == nil || !strings.Contains(err.Error(), "diverged: mean loss NaN at epoch 1 ") {
+			t.Errorf("%s: a NaN weight gave error %v", c.name, err)
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"-loss", "mse"}, 2, "not defined"},
+		{[]string{"-hidden", "0"}, 2, "-hidden"},
+		{[]string{"-batch", "-5"}, 2, "-batch"},
+		{[]string{"x"}, 2, "unexpected arguments"},
+	} {
+		_, _, _, err := quick(t, c.args...)
+		if cli.ExitCode(err) != c.code || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: error %v, want exit %d and %q", c.args, err, c.code, c.want)
+		}
+	}
+}
