@@ -239,3 +239,166 @@ write_json("losses/testdata/golden_losses.json", {
     "generator": "testdata/golden_layers.py, torch " + torch.__version__,
     "losses": lossCases,
 })
+
+
+# ------------------------------------------- branches, transposes, tied weights
+#
+# The modules of issue 17, in layers/testdata/golden_composite.json, from a
+# generator of their own so that the values above do not move. Sequences and
+# images are channels-last, as in nndiy: the convolutions and poolings
+# permute to PyTorch's channels-first and back (see golden_conv.py).
+
+rng_c = np.random.default_rng(20261207)
+
+
+class Conv1dCL(nn.Conv1d):
+    """nn.Conv1d on channels-last (batch, length, chans) sequences."""
+
+    def forward(self, x):
+        return super().forward(x.permute(0, 2, 1)).permute(0, 2, 1)
+
+
+class MaxPool1dCL(nn.MaxPool1d):
+    def forward(self, x):
+        return super().forward(x.permute(0, 2, 1)).permute(0, 2, 1)
+
+
+class TransposeImage(nn.Module):
+    """Transposes every height×width image of channels-last pixels; the
+    output has the input's shape, except (batch, h, w, ...) -> (batch, w, h, ...)."""
+
+    def __init__(self, height, width):
+        super().__init__()
+        self.h, self.w = height, width
+
+    def forward(self, x):
+        n = x.shape[0]
+        y = x.reshape(n, self.h, self.w, -1).transpose(1, 2)
+        if x.dim() >= 3 and x.shape[1] == self.h and x.shape[2] == self.w:
+            return y.reshape(n, self.w, self.h, *x.shape[3:])
+        return y.reshape(x.shape)
+
+
+class Concat(nn.ModuleList):
+    """Runs every branch on x and concatenates their outputs on the last axis."""
+
+    def forward(self, x):
+        return torch.cat([b(x) for b in self], dim=-1)
+
+
+class TiedLinear(nn.Module):
+    """y = x·E.weight + bias: the transpose of the Linear E (F.linear(x,
+    E.weight.t(), bias)); E is not a submodule, so its weight is listed once."""
+
+    def __init__(self, e):
+        super().__init__()
+        self._tied = [e]
+        self.bias = nn.Parameter(tensor(rng_c.uniform(-1, 1, e.in_features)))
+
+    def forward(self, x):
+        return F.linear(x, self._tied[0].weight.t(), self.bias)
+
+
+def build_c(spec, linears, path=""):
+    """Builds spec with weights from rng_c; linears maps a Linear's path
+    ("0", "1.0") to it, for TiedLinear's "tied"."""
+    kind = spec["kind"]
+    if kind == "Linear":
+        m = nn.Linear(spec["in"], spec["out"], bias=spec.get("bias", True))
+        linears[path] = m
+    elif kind == "Conv1D":
+        m = Conv1dCL(spec["in"], spec["out"], spec["k"], bias=spec.get("bias", True))
+    elif kind == "TiedLinear":
+        return TiedLinear(linears[spec["tied"]])
+    elif kind in ("Sequential", "Concat"):
+        parts = [build_c(s, linears, f"{path}.{i}".lstrip(".")) for i, s in enumerate(spec["modules"])]
+        return nn.Sequential(*parts) if kind == "Sequential" else Concat(parts)
+    elif kind == "MaxPool1D":
+        return MaxPool1dCL(spec["k"], spec["stride"])
+    elif kind == "Flatten":
+        return nn.Flatten()
+    elif kind == "TransposeImage":
+        return TransposeImage(spec["height"], spec["width"])
+    else:
+        return build({"kind": kind})
+    with torch.no_grad():
+        for p in m.parameters():
+            p.copy_(tensor(rng_c.uniform(-1, 1, tuple(p.shape))))
+    return m
+
+
+def params_c(m, grad=False):
+    """The parameters of m by name, in nndiy's layout."""
+    out = {}
+    for prefix, mod in m.named_modules():
+        for name, p in mod.named_parameters(recurse=False):
+            t = p.grad if grad else p
+            if isinstance(mod, nn.Linear) and name == "weight":
+                t = t.t()
+            elif isinstance(mod, nn.Conv1d) and name == "weight":
+                t = t.permute(2, 1, 0)  # (chanOut, chanIn, k) -> (k, chanIn, chanOut)
+            elif isinstance(mod, (nn.Linear, TiedLinear)):
+                t = t.reshape(1, -1)
+            out[(prefix + "." + name).lstrip(".")] = enc(t)
+    return out
+
+
+def composite_case(name, spec, x):
+    m = build_c(spec, {})
+    x = tensor(x, grad=True)
+    y = m(x)
+    delta = tensor(rng_c.normal(0, 1, tuple(y.shape)))
+    y.backward(delta)
+    return {
+        "name": name, "spec": spec, "input": enc(x), "params": params_c(m),
+        "output": enc(y), "delta": enc(delta),
+        "grad_input": enc(x.grad), "grad_params": params_c(m, grad=True),
+    }
+
+
+def normal_c(*shape):
+    return rng_c.normal(0, 1, shape)
+
+
+def conv1d(k, i, o, bias=True):
+    return {"kind": "Conv1D", "k": k, "in": i, "out": o, "bias": bias}
+
+
+def pool1d(k, stride):
+    return {"kind": "MaxPool1D", "k": k, "stride": stride}
+
+
+def transpose(h, w):
+    return {"kind": "TransposeImage", "height": h, "width": w}
+
+
+def concat(*branches):
+    return {"kind": "Concat", "modules": list(branches)}
+
+
+def tied(path):
+    return {"kind": "TiedLinear", "tied": path}
+
+
+flatten = {"kind": "Flatten"}
+composites = [
+    composite_case("ConcatFeatures", concat(seq(lin(4, 3), act("Tanh")), lin(4, 2)), normal_c(5, 4)),
+    composite_case("ConcatChannels", concat(conv1d(3, 2, 3), seq(conv1d(3, 2, 1, bias=False), act("ReLU"))),
+                   normal_c(2, 7, 2)),
+    composite_case("ConcatOneBranch", concat(lin(3, 2)), normal_c(4, 3)),
+    composite_case("TransposeImageFlat", transpose(4, 3), normal_c(2, 12)),
+    composite_case("TransposeImageChannels", transpose(4, 3), normal_c(2, 12, 2)),
+    composite_case("TransposeImageAxes", transpose(4, 3), normal_c(2, 4, 3, 1)),
+    composite_case("TwoBranchConv1D", seq(
+        concat(seq(conv1d(3, 1, 2), pool1d(2, 2), flatten),
+               seq(transpose(4, 3), conv1d(3, 1, 2), pool1d(2, 2), flatten)),
+        lin(20, 6), act("ReLU"), lin(6, 3)), normal_c(3, 12, 1)),
+    composite_case("TiedLinear", seq(lin(4, 3), tied("0")), normal_c(5, 4)),
+    composite_case("TiedAutoEncoder", seq(seq(lin(6, 3), act("Tanh")), seq(tied("0.0"), act("Sigmoid"))),
+                   normal_c(5, 6)),
+]
+
+write_json("layers/testdata/golden_composite.json", {
+    "generator": "testdata/golden_layers.py, torch " + torch.__version__,
+    "modules": composites,
+})
