@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/nndiy/nndiy/experiments/internal/cli"
-	"github.com/nndiy/nndiy/experiments/internal/lab/digits"
+	"github.com/nndiy/nndiy/experiments/internal/digits"
 	"github.com/nndiy/nndiy/experiments/internal/lab/report"
 )
 

@@ -2,12 +2,110 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/nndiy/nndiy/experiments/internal/cli"
+	"github.com/nndiy/nndiy/experiments/internal/digits/digitstest"
 )
+
+// dataFlags are the tests' digits: USPS when $NNDIY_DATA names it,
+// generated digits otherwise, so that a test never downloads.
+func dataFlags() []string {
+	if os.Getenv("NNDIY_DATA") == "" {
+		return []string{"-synthetic"}
+	}
+	return nil
+}
+
+// rows returns the cells of the Markdown table rows of out whose first
+// cell is part.
+func rows(out, part string) [][]string {
+	var rs [][]string
+	for _, line := range strings.Split(out, "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) > 2 && strings.TrimSpace(cells[1]) == part {
+			for i := range cells {
+				cells[i] = strings.TrimSpace(cells[i])
+			}
+			rs = append(rs, cells[1:len(cells)-1])
+		}
+	}
+	return rs
+}
+
+// percent parses "95.76 %".
+func percent(t *testing.T, s string) float64 {
+	v, err := strconv.ParseFloat(strings.TrimSuffix(s, " %"), 64)
+	if err != nil {
+		t.Fatalf("percent %q: %v", s, err)
+	}
+	return v / 100
+}
+
+// A quick run of both parts, then the checkpoint it saved evaluated again.
+func TestQuickRun(t *testing.T) {
+	dir := t.TempDir()
+	ckpt := filepath.Join(dir, "new", "mlp.ckpt") // -save creates the directory
+	var out bytes.Buffer
+	args := append([]string{"-quick", "-epochs", "10", "-out", dir, "-save", ckpt, "-markdown"}, dataFlags()...)
+	if err := run(args, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	md := out.String()
+	// Ten epochs of the plain step get most digits right; four of the
+	// better recipe nearly all, on USPS as on the synthetic digits.
+	for _, c := range []struct {
+		part string
+		min  float64
+	}{{"report's setting", 0.6}, {"better recipe", 0.85}} {
+		rs := rows(md, c.part)
+		if len(rs) != 2 {
+			t.Fatalf("%d rows of the %s, want 2:\n%s", len(rs), c.part, md)
+		}
+		for _, r := range rs {
+			if acc := percent(t, r[5]); acc < c.min {
+				t.Errorf("%s, %s: test accuracy %.4f, want at least %g", c.part, r[1], acc, c.min)
+			}
+			// Below ln 10, the loss of a uniform guess.
+			if trainLoss, _ := strconv.ParseFloat(r[3], 64); !(trainLoss > 0 && trainLoss < 2.1) {
+				t.Errorf("%s, %s: training loss %q, want in (0, 2.1)", c.part, r[1], r[3])
+			}
+		}
+		// Same initial weights and batches, same gradient: the two
+		// set-ups differ by rounding only.
+		if rs[0][5] != rs[1][5] || rs[0][3] != rs[1][3] {
+			t.Errorf("%s: the set-ups differ: %q and %q", c.part, rs[0], rs[1])
+		}
+	}
+	// A quick run sets no report's number beside its own, and says why.
+	if strings.Contains(md, "78.00 %") || !strings.Contains(md, "No comparison") {
+		t.Errorf("a quick run compares itself with the report:\n%s", md)
+	}
+	if strings.HasPrefix(md, "#") || !strings.Contains(md, "](loss.svg)") || !strings.Contains(md, "](plain-loss.svg)") {
+		t.Errorf("Markdown body: a heading, or no figure links:\n%s", md)
+	}
+	for _, name := range []string{"plain-loss.svg", "plain-accuracy.svg", "loss.svg", "accuracy.svg", "confusion.svg", "digits.svg"} {
+		digitstest.CheckSVG(t, filepath.Join(dir, name))
+	}
+
+	// The checkpoint holds the better recipe's fused network: loading it
+	// gives its accuracy, without training.
+	var loaded bytes.Buffer
+	if err := run(append([]string{"-quick", "-out", dir, "-load", ckpt}, dataFlags()...), &loaded, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	want := rows(md, "better recipe")[1][5]
+	got := rows(loaded.String(), "loaded from "+ckpt)
+	if len(got) != 1 || got[0][5] != want {
+		t.Errorf("loaded checkpoint: rows %q, want accuracy %s:\n%s", got, want, loaded.String())
+	}
+}
 
 // The newcomer's command without the data: an error that says how to give
 // it, or to use -synthetic, and no download (the URL is unreachable).
@@ -22,42 +120,38 @@ func TestNoData(t *testing.T) {
 	}
 }
 
-// -save then -load on generated digits: the loaded network scores as the
-// trained one.
-func TestSaveLoad(t *testing.T) {
-	dir := t.TempDir()
-	ckpt := filepath.Join(dir, "mlp.ckpt")
-	var trained, loaded bytes.Buffer
-	if err := run([]string{"-quick", "-synthetic", "-setup", "fused", "-out", dir, "-save", ckpt}, &trained, io.Discard); err != nil {
+// Bad command lines fail before any training: usage errors (exit status 2)
+// for the flags, an error (1) for an output directory that cannot be made.
+func TestBadCommandLines(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(ckpt); err != nil {
-		t.Fatal(err)
-	}
-	if err := run([]string{"-quick", "-synthetic", "-out", dir, "-load", ckpt}, &loaded, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	// The accuracy cell of the fused set-up's row of the summary table.
-	accuracy := func(summary string) string {
-		for _, line := range strings.Split(summary, "\n") {
-			if cells := strings.Split(line, "|"); len(cells) > 5 && strings.HasPrefix(strings.TrimSpace(cells[1]), "fused") {
-				return strings.TrimSpace(cells[5])
-			}
+	for _, c := range []struct {
+		args  []string
+		usage bool
+	}{
+		{[]string{"-epochs", "0"}, true},
+		{[]string{"-nosuchflag"}, true},
+		{[]string{"extra"}, true},
+		{[]string{"-shift", "-1"}, true},
+		{[]string{"-setup", "relu"}, true},
+		{[]string{"-optimizer", "lbfgs"}, true},
+		{[]string{"-val", "1"}, true},
+		{[]string{"-save", "a", "-load", "b"}, false},
+		{[]string{"-out", filepath.Join(file, "sub")}, false},
+	} {
+		var progress bytes.Buffer
+		err := run(append(c.args, "-quick", "-synthetic"), io.Discard, &progress)
+		if err == nil {
+			t.Errorf("run(%q): no error", c.args)
+			continue
 		}
-		return ""
-	}
-	if a, b := accuracy(trained.String()), accuracy(loaded.String()); a == "" || a != b {
-		t.Errorf("trained accuracy %q, loaded %q", a, b)
-	}
-	if !strings.Contains(loaded.String(), "loaded") || !strings.Contains(loaded.String(), ckpt) {
-		t.Errorf("the summary of -load does not say what it loaded:\n%s", loaded.String())
-	}
-}
-
-func TestBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-epochs", "0"}, {"-nosuchflag"}, {"extra"}, {"-setup", "both", "-save", "a", "-load", "b"}} {
-		if err := run(append(args, "-synthetic", "-out", t.TempDir()), io.Discard, io.Discard); err == nil {
-			t.Errorf("run(%q): no error", args)
+		if _, usage := errors.AsType[*cli.UsageError](err); usage != c.usage {
+			t.Errorf("run(%q) = %v: usage error %v, want %v", c.args, err, usage, c.usage)
+		}
+		if strings.Contains(progress.String(), "elapsed") {
+			t.Errorf("run(%q) trained before failing", c.args)
 		}
 	}
 }

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nndiy/nndiy/experiments/internal/lab/digits"
-	"github.com/nndiy/nndiy/experiments/internal/lab/digits/digitstest"
+	"github.com/nndiy/nndiy/experiments/internal/digits"
+	"github.com/nndiy/nndiy/experiments/internal/digits/digitstest"
 )
 
 func TestQuickRun(t *testing.T) {

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nndiy/nndiy/experiments/internal/lab/digits"
-	"github.com/nndiy/nndiy/experiments/internal/lab/digits/digitstest"
+	"github.com/nndiy/nndiy/experiments/internal/digits"
+	"github.com/nndiy/nndiy/experiments/internal/digits/digitstest"
 	"github.com/nndiy/nndiy/tensor"
 )
 

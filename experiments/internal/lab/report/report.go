@@ -15,7 +15,7 @@ import (
 	"unicode"
 
 	"github.com/nndiy/nndiy/experiments/internal/cli"
-	"github.com/nndiy/nndiy/experiments/internal/lab/digits"
+	"github.com/nndiy/nndiy/experiments/internal/digits"
 )
 
 // A Section is one section of the report.

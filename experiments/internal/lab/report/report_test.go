@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/nndiy/nndiy/experiments/internal/cli"
-	"github.com/nndiy/nndiy/experiments/internal/lab/digits"
+	"github.com/nndiy/nndiy/experiments/internal/digits"
 )
 
 func TestRewriteLinks(t *testing.T) {

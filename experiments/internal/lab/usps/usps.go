@@ -8,7 +8,7 @@ import (
 
 	"github.com/nndiy/nndiy/data"
 	"github.com/nndiy/nndiy/experiments/internal/cli"
-	"github.com/nndiy/nndiy/experiments/internal/lab/digits"
+	"github.com/nndiy/nndiy/experiments/internal/digits"
 	"github.com/nndiy/nndiy/layers"
 	"github.com/nndiy/nndiy/losses"
 	"github.com/nndiy/nndiy/optim"

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nndiy/nndiy/experiments/internal/lab/digits"
-	"github.com/nndiy/nndiy/experiments/internal/lab/digits/digitstest"
+	"github.com/nndiy/nndiy/experiments/internal/digits"
+	"github.com/nndiy/nndiy/experiments/internal/digits/digitstest"
 )
 
 // setupsAgree is how far apart the two set-ups' losses may be: the same

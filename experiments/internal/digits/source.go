@@ -4,7 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/nndiy/nndiy/data"
@@ -129,4 +131,23 @@ func Head(ds *data.Dataset, n int) *data.Dataset {
 		idx[i] = i
 	}
 	return ds.Subset(idx)
+}
+
+// Describe names the data of a run in a summary: "synthetic digits", or
+// USPS with the files it was read from and their format, such as "USPS
+// (zip.train.gz and zip.test.gz in /data/usps, ESL's format)".
+func Describe(train, test *data.Dataset) string {
+	if train.Source == "" || train.Source == "synthetic digits" {
+		return "synthetic digits"
+	}
+	dir := filepath.Dir(train.Source)
+	name := strings.ToLower(filepath.Base(train.Source))
+	format := "LIBSVM's format"
+	switch {
+	case strings.HasPrefix(name, "usps_"):
+		format = "the course's format"
+	case strings.HasPrefix(name, "zip."):
+		format = "ESL's format"
+	}
+	return fmt.Sprintf("USPS (%s and %s in %s, %s)", filepath.Base(train.Source), filepath.Base(test.Source), dir, format)
 }

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/nndiy/nndiy/experiments/internal/lab/digits"
+	"github.com/nndiy/nndiy/experiments/internal/digits"
 )
 
 // Synthetic digits have USPS's shapes: 16×16 grey levels in [0, 1], one

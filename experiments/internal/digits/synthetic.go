@@ -61,8 +61,8 @@ func arc(cx, cy, rx, ry, a0, a1 float64) stroke {
 	n := int(math.Ceil(math.Abs(a1-a0)*math.Max(rx, ry))) + 1
 	s := make(stroke, n+1)
 	for i := range s {
-		a := a0 + (a1-a0)*float64(i)/float64(n)
-		s[i] = point{cx + rx*math.Cos(a), cy + ry*math.Sin(a)}
+		a := a0 + float64((a1-a0)*float64(i))/float64(n)
+		s[i] = point{cx + float64(rx*math.Cos(a)), cy + float64(ry*math.Sin(a))}
 	}
 	return s
 }
@@ -93,6 +93,10 @@ func Generate(n int, seed uint64) *data.Dataset {
 }
 
 // draw renders the strokes, randomly deformed, into the 256 pixels of img.
+// Every product that feeds a sum is rounded by an explicit float64(·), so
+// that arm64's fused multiply-adds cannot change these sums (math.Sin and
+// math.Cos, whose own code arm64 may fuse, can still differ in the last bit
+// between architectures).
 // It uses buf as scratch space for the moved points and returns it.
 func draw(img []float64, strokes []stroke, buf []point, rng *rand.Rand) []point {
 	uniform := func(r float64) float64 { return (2*rng.Float64() - 1) * r }
@@ -102,10 +106,10 @@ func draw(img []float64, strokes []stroke, buf []point, rng *rand.Rand) []point 
 	shear, rot := uniform(maxShear), uniform(maxRotate)
 	tx, ty := uniform(maxShift), uniform(maxShift)
 	cos, sin := math.Cos(rot), math.Sin(rot)
-	a, b := cos*sx, cos*shear-sin*sy
-	cc, d := sin*sx, sin*shear+cos*sy
-	pen := minPen + (maxPen-minPen)*rng.Float64()
-	ink := minInk + (1-minInk)*rng.Float64()
+	a, b := cos*sx, float64(cos*shear)-float64(sin*sy)
+	cc, d := sin*sx, float64(sin*shear)+float64(cos*sy)
+	pen := minPen + float64((maxPen-minPen)*rng.Float64())
+	ink := minInk + float64((1-minInk)*rng.Float64())
 
 	// Each pixel's ink falls from full to none over one pixel around the
 	// pen's edge, at distance pen/2 from the nearest stroke: pixels
@@ -121,8 +125,8 @@ func draw(img []float64, strokes []stroke, buf []point, rng *rand.Rand) []point 
 		for _, p := range s {
 			x, y := p.x-c, p.y-c
 			buf = append(buf, point{
-				a*x + b*y + c + tx + jitter*rng.NormFloat64(),
-				cc*x + d*y + c + ty + jitter*rng.NormFloat64(),
+				float64(a*x) + float64(b*y) + c + tx + float64(jitter*rng.NormFloat64()),
+				float64(cc*x) + float64(d*y) + c + ty + float64(jitter*rng.NormFloat64()),
 			})
 		}
 		// Lower the squared distance of the pixels within reach of each
@@ -140,7 +144,7 @@ func draw(img []float64, strokes []stroke, buf []point, rng *rand.Rand) []point 
 		}
 	}
 	for i, d2 := range dist2 {
-		img[i] = clamp01(ink*clamp01(reach-math.Sqrt(d2)) + noise*rng.NormFloat64())
+		img[i] = clamp01(float64(ink*clamp01(reach-math.Sqrt(d2))) + float64(noise*rng.NormFloat64()))
 	}
 	return buf
 }
@@ -157,11 +161,11 @@ func pixelRange(a, b float64) (lo, hi int) {
 func segmentDistance2(q, p0, p1 point) float64 {
 	dx, dy := p1.x-p0.x, p1.y-p0.y
 	t := 0.0
-	if l2 := dx*dx + dy*dy; l2 > 0 {
-		t = clamp01(((q.x-p0.x)*dx + (q.y-p0.y)*dy) / l2)
+	if l2 := float64(dx*dx) + float64(dy*dy); l2 > 0 {
+		t = clamp01((float64((q.x-p0.x)*dx) + float64((q.y-p0.y)*dy)) / l2)
 	}
-	ex, ey := q.x-p0.x-t*dx, q.y-p0.y-t*dy
-	return ex*ex + ey*ey
+	ex, ey := q.x-p0.x-float64(t*dx), q.y-p0.y-float64(t*dy)
+	return float64(ex*ex) + float64(ey*ey)
 }
 
 func clamp01(v float64) float64 { return math.Min(1, math.Max(0, v)) }
