@@ -9,13 +9,16 @@
 //  1. The report's setting: the course's plain step θ ← θ − lr·∇θ, 200
 //     epochs of batches of 32, lr 0.01, no augmentation, with the report's
 //     78 % and 92 % beside it.
+//
 //  2. A better recipe (-recipe, on by default): SGD with Nesterov momentum
 //     0.9, the learning rate falling from 0.05 to 0 along a cosine over 40
 //     epochs, each training image shifted by up to one pixel, anew every
 //     epoch. Its rows are the ones above 95 %.
 //
+// For example:
+//
 //	go run ./experiments/usps                  # both parts, about a minute
-//	go run ./experiments/usps -recipe=false    # the report's setting only
+//     go run ./experiments/usps -recipe=false    # the report's setting only
 //	go run ./experiments/usps -quick           # a subset, a few seconds
 //	go run ./experiments/usps -setup fused -save mlp.ckpt
 //	go run ./experiments/usps -load mlp.ckpt   # evaluate a checkpoint

@@ -2,10 +2,10 @@ package report
 
 import (
 	"github.com/nndiy/nndiy/experiments/internal/cli"
+	"github.com/nndiy/nndiy/experiments/internal/digits"
 	"github.com/nndiy/nndiy/experiments/internal/lab/autoencoder"
 	"github.com/nndiy/nndiy/experiments/internal/lab/bench"
 	"github.com/nndiy/nndiy/experiments/internal/lab/conv"
-	"github.com/nndiy/nndiy/experiments/internal/digits"
 	"github.com/nndiy/nndiy/experiments/internal/lab/linear"
 	"github.com/nndiy/nndiy/experiments/internal/lab/nonlinear"
 	"github.com/nndiy/nndiy/experiments/internal/lab/optimlab"
