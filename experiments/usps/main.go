@@ -18,7 +18,7 @@
 // For example:
 //
 //	go run ./experiments/usps                  # both parts, about a minute
-//     go run ./experiments/usps -recipe=false    # the report's setting only
+//	go run ./experiments/usps -recipe=false    # the report's setting only
 //	go run ./experiments/usps -quick           # a subset, a few seconds
 //	go run ./experiments/usps -setup fused -save mlp.ckpt
 //	go run ./experiments/usps -load mlp.ckpt   # evaluate a checkpoint
