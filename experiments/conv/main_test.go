@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/nndiy/nndiy/experiments/internal/cli"
+	"github.com/nndiy/nndiy/experiments/internal/digits/digitstest"
+	"github.com/nndiy/nndiy/tensor"
+)
+
+// dataFlags are the tests' digits: USPS when $NNDIY_DATA names it,
+// generated digits otherwise, so that a test never downloads.
+func dataFlags() []string {
+	if os.Getenv("NNDIY_DATA") == "" {
+		return []string{"-synthetic"}
+	}
+	return nil
+}
+
+// row returns the cells of the Markdown table row of out whose first cell
+// is first.
+func row(out, first string) []string {
+	for _, line := range strings.Split(out, "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) > 2 && strings.TrimSpace(cells[1]) == first {
+			for i := range cells {
+				cells[i] = strings.TrimSpace(cells[i])
+			}
+			return cells[1 : len(cells)-1]
+		}
+	}
+	return nil
+}
+
+func TestQuickRun(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if err := run(append([]string{"-quick", "-out", dir, "-markdown"}, dataFlags()...), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	md := out.String()
+	for _, m := range models {
+		r := row(md, m.name)
+		// model, parameters, epochs, train loss, train accuracy, test
+		// loss, test accuracy, test errors, time: no target beside a
+		// quick run.
+		if len(r) != 9 || r[2] != "3" {
+			t.Fatalf("%s: row %q, want 9 cells and 3 epochs:\n%s", m.name, r, md)
+		}
+		// Three times chance at least, after three epochs on 500 images
+		// (the 2-D CNN gets about 60 % of USPS so).
+		acc, err := strconv.ParseFloat(strings.TrimSuffix(r[6], " %"), 64)
+		if err != nil || !(acc > 30 && acc <= 100) {
+			t.Errorf("%s: test accuracy %q, want in (30 %%, 100 %%]", m.name, r[6])
+		}
+		if !strings.HasSuffix(r[7], "/ 250") {
+			t.Errorf("%s: errors %q, want out of 250 test images", m.name, r[7])
+		}
+		for _, fig := range []string{"confusion", "filters", "maps"} {
+			digitstest.CheckSVG(t, filepath.Join(dir, m.name+"-"+fig+".svg"))
+		}
+	}
+	for _, want := range []string{"Conv1D(k=3, 1→32, stride=1, no bias) → MaxPool1D(k=2, stride=2) → Flatten() → Linear(4064→100) → ReLU → Linear(100→10)", "](loss.svg)", "](conv2d-maps.svg)"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.HasPrefix(md, "#") || strings.Contains(md, "target") {
+		t.Errorf("Markdown body: a heading, or a target beside a quick run:\n%s", md)
+	}
+}
+
+// A checkpoint saved after training gives, once loaded into a new network,
+// exactly the same test results; the same seed trains the same network.
+func TestSaveLoadAndDeterminism(t *testing.T) {
+	ckpt := filepath.Join(t.TempDir(), "new", "net.ckpt") // run makes the directory
+	args := append([]string{"-quick", "-epochs", "1", "-model", "conv2d", "-out", t.TempDir()}, dataFlags()...)
+	var trained, loaded, again bytes.Buffer
+	for _, c := range []struct {
+		extra []string
+		out   *bytes.Buffer
+	}{{[]string{"-save", ckpt}, &trained}, {[]string{"-load", ckpt}, &loaded}, {nil, &again}} {
+		if err := run(append(args, c.extra...), c.out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b, c := row(trained.String(), "conv2d"), row(loaded.String(), "conv2d"), row(again.String(), "conv2d")
+	// The test loss, accuracy and errors of each.
+	if b[2] != "loaded" || !slices.Equal(a[5:8], b[5:8]) {
+		t.Errorf("trained %q, loaded %q", a, b)
+	}
+	if !slices.Equal(a[:8], c[:8]) {
+		t.Errorf("same seed, different runs: %q and %q", a, c)
+	}
+	if err := run(append(args, "-model", "conv1d", "-load", ckpt), io.Discard, io.Discard); err == nil {
+		t.Error("loading conv2d weights into conv1d: no error")
+	}
+}
+
+func TestModels(t *testing.T) {
+	for _, tc := range []struct {
+		m      model
+		params int
+	}{
+		// 3·32 kernel weights; 4064·100 + 100; 100·10 + 10.
+		{models[0], 3*32 + 4064*100 + 100 + 100*10 + 10},
+		// 5·5·16 + 16; 5·5·16·32 + 32; 512·100 + 100; 100·10 + 10.
+		{models[1], 5*5*16 + 16 + 5*5*16*32 + 32 + 512*100 + 100 + 100*10 + 10},
+	} {
+		net := tc.m.build(rand.New(rand.NewPCG(1, 1)))
+		if got := countParameters(net); got != tc.params {
+			t.Errorf("%s: %d parameters, want %d", tc.m.name, got, tc.params)
+		}
+		x := tensor.New(append([]int{3}, tc.m.shape...)...)
+		if y := net.Forward(x); !slices.Equal(y.Shape, []int{3, 10}) {
+			t.Errorf("%s: output shape %v, want [3 10]", tc.m.name, y.Shape)
+		}
+	}
+}
+
+func TestCheckpointPath(t *testing.T) {
+	for _, tc := range []struct {
+		path    string
+		several bool
+		want    string
+	}{
+		{"out/cnn.ckpt", false, "out/cnn.ckpt"},
+		{"out/cnn.ckpt", true, "out/cnn.conv2d.ckpt"},
+		{"cnn", true, "cnn.conv2d"},
+	} {
+		if got := checkpointPath(tc.path, "conv2d", tc.several); got != tc.want {
+			t.Errorf("checkpointPath(%q, %v) = %q, want %q", tc.path, tc.several, got, tc.want)
+		}
+	}
+}
+
+// Bad command lines fail before any training: usage errors (exit status 2)
+// for the flags, an error (1) for an output directory that cannot be made.
+func TestBadCommandLines(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args  []string
+		usage bool
+	}{
+		{[]string{"-epochs", "0"}, true},
+		{[]string{"-model", "conv3d"}, true},
+		{[]string{"-optimizer", "rmsprop"}, true},
+		{[]string{"-shift", "-1"}, true},
+		{[]string{"-val", "1.5"}, true},
+		{[]string{"-nosuchflag"}, true},
+		{[]string{"extra"}, true},
+		{[]string{"-save", "a", "-load", "b"}, false},
+		{[]string{"-out", filepath.Join(file, "sub")}, false},
+	} {
+		var progress bytes.Buffer
+		err := run(append(c.args, "-quick", "-synthetic"), io.Discard, &progress)
+		if err == nil {
+			t.Errorf("run(%q): no error", c.args)
+			continue
+		}
+		if _, usage := errors.AsType[*cli.UsageError](err); usage != c.usage {
+			t.Errorf("run(%q) = %v: usage error %v, want %v", c.args, err, usage, c.usage)
+		}
+		if strings.Contains(progress.String(), "elapsed") {
+			t.Errorf("run(%q) trained before failing", c.args)
+		}
+	}
+}
