@@ -23,7 +23,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -122,8 +121,7 @@ func bce(net layers.Module, x *tensor.Tensor) float64 {
 // run parses the command line args and runs the experiment, the summary on
 // stdout and the progress on stderr.
 func run(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("autoencoder", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("autoencoder", stderr)
 	cfg := cli.Register(fs, "autoencoder", cli.Config{Epochs: 20, LR: 3e-3, Batch: 16, Seed: 1})
 	var src digits.Source
 	src.RegisterFlags(fs)
@@ -134,7 +132,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	gridEpochs := fs.Int("grid-epochs", 0, "`epochs` of each configuration of the grid (default: -epochs, 2 with -quick)")
 	workers := fs.Int("workers", 0, "networks of the grid and the studies trained at `once` (default: the number of cores)")
 	studies := fs.Bool("studies", true, "run the denoising and classification studies")
-	markdown := fs.Bool("markdown", false, "print the summary as the Markdown body of the report's section")
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
@@ -160,7 +157,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	case *gridEpochs < 1:
 		return cli.Usagef("-grid-epochs must be positive, have %d", *gridEpochs)
 	}
-	if err := os.MkdirAll(cfg.Out, 0o755); err != nil { // fail now, not after training
+	if err := cfg.MakeOut(); err != nil { // fail now, not after training
 		return err
 	}
 	trainSet, test, err := digits.LoadSets(src, cfg.Quick, nTrain, nTest, 0, nil)
@@ -224,7 +221,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *markdown {
+	if cfg.Markdown {
 		return s.writeMarkdown(stdout, figures)
 	}
 	return s.writeText(stdout, figures)

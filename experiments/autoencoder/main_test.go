@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/nndiy/nndiy/experiments/internal/cli"
-	"github.com/nndiy/nndiy/experiments/internal/digits/digitstest"
+	"github.com/nndiy/nndiy/experiments/internal/plot"
 )
 
 // dataFlags are the tests' digits: USPS when $NNDIY_DATA names it,
@@ -19,21 +19,6 @@ import (
 func dataFlags() []string {
 	if os.Getenv("NNDIY_DATA") == "" {
 		return []string{"-synthetic"}
-	}
-	return nil
-}
-
-// row returns the cells of the first Markdown table row of out whose first
-// cell is first.
-func row(out, first string) []string {
-	for _, line := range strings.Split(out, "\n") {
-		cells := strings.Split(line, "|")
-		if len(cells) > 2 && strings.TrimSpace(cells[1]) == first {
-			for i := range cells {
-				cells[i] = strings.TrimSpace(cells[i])
-			}
-			return cells[1 : len(cells)-1]
-		}
 	}
 	return nil
 }
@@ -57,7 +42,7 @@ func TestQuickRun(t *testing.T) {
 	md := out.String()
 	// The reconstruction beats a grey 0.5 everywhere (BCE ln 2 = 0.693),
 	// and the test loss is near the training loss.
-	trainBCE, testBCE := number(t, row(md, "training (last epoch, running)")[1]), number(t, row(md, "test")[1])
+	trainBCE, testBCE := number(t, cli.FindRow(md, "training (last epoch, running)")[1]), number(t, cli.FindRow(md, "test")[1])
 	if !(testBCE < 0.6) || testBCE > 1.2*trainBCE {
 		t.Errorf("test BCE %v, training BCE %v", testBCE, trainBCE)
 	}
@@ -69,18 +54,18 @@ func TestQuickRun(t *testing.T) {
 	// average, and both auto-encoders do better than a grey 0.5 everywhere
 	// (whose error is at least 0.25 where pixels are 0 or 1). Too short a
 	// run to say which of the two wins: docs/results.md does.
-	if r := row(md, "0.3"); len(r) != 4 || !(number(t, r[1]) > 0 && number(t, r[1]) < 0.09) || !(number(t, r[2]) < 0.2) || !(number(t, r[3]) < 0.2) {
+	if r := cli.FindRow(md, "0.3"); len(r) != 4 || !(number(t, r[1]) > 0 && number(t, r[1]) < 0.09) || !(number(t, r[2]) < 0.2) || !(number(t, r[3]) < 0.2) {
 		t.Errorf("denoising at σ = 0.3: %q", r)
 	}
 	// Classification: the pixels are well above chance (10 %) even so short.
-	if r := row(md, "pixels (256-d)"); len(r) != 4 || number(t, r[3]) < 60 {
+	if r := cli.FindRow(md, "pixels (256-d)"); len(r) != 4 || number(t, r[3]) < 60 {
 		t.Errorf("linear classifier of the pixels: %q", r)
 	}
 	if strings.HasPrefix(md, "#") || !strings.Contains(md, "](tsne.svg)") {
 		t.Errorf("Markdown body: a heading, or no figure links:\n%s", md)
 	}
 	for _, name := range []string{"reconstructions.svg", "loss.svg", "tsne.svg", "denoising.svg", "denoised.svg"} {
-		digitstest.CheckSVG(t, filepath.Join(dir, name))
+		checkSVG(t, filepath.Join(dir, name))
 	}
 }
 
@@ -151,5 +136,12 @@ func TestBadCommandLines(t *testing.T) {
 		if strings.Contains(progress.String(), "elapsed") {
 			t.Errorf("run(%q) trained before failing", c.args)
 		}
+	}
+}
+
+func checkSVG(t *testing.T, path string) {
+	t.Helper()
+	if err := plot.CheckSVG(path); err != nil {
+		t.Error(err)
 	}
 }

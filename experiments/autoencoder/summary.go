@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"time"
@@ -188,18 +187,18 @@ func (s *summary) writeBody(w io.Writer) {
 			if c.model == "MLP" {
 				model = "MLP, 32 TanH hidden units"
 			}
-			t.Add(fmt.Sprintf("%s (%d-d)", c.input, c.dims), model, c.params, digits.Percent(c.accuracy))
+			t.Add(fmt.Sprintf("%s (%d-d)", c.input, c.dims), model, c.params, cli.Percent(c.accuracy))
 		}
 		t.Write(w)
 	}
 }
 
 // writeText prints the summary for a terminal.
-func (s *summary) writeText(w io.Writer, figures []string) error {
+func (s *summary) writeText(w io.Writer, figures *plot.Dir) error {
 	fmt.Fprintln(w)
 	s.writeBody(w)
 	fmt.Fprintln(w)
-	for _, f := range figures {
+	for _, f := range figures.Paths() {
 		fmt.Fprintln(w, "figure:", f)
 	}
 	return nil
@@ -207,12 +206,12 @@ func (s *summary) writeText(w io.Writer, figures []string) error {
 
 // writeMarkdown prints the section of the report: the summary and the
 // figures, linked by their file names.
-func (s *summary) writeMarkdown(w io.Writer, figures []string) error {
+func (s *summary) writeMarkdown(w io.Writer, figures *plot.Dir) error {
 	fmt.Fprint(w, "The report's auto-encoder of the USPS digits, its reconstructions and a t-SNE map of its codes; the report gives figures "+
 		"for this section but no numbers to set beside nndiy's. Then two of the course's suggested studies beyond the report: denoising, and classification from the code.\n\n")
 	s.writeBody(w)
 	fmt.Fprintln(w)
-	digits.WriteFigureLinks(w, figures)
+	fmt.Fprint(w, figures.Markdown())
 	return nil
 }
 
@@ -225,13 +224,9 @@ var digitColours = [digits.Classes]string{
 
 // writeFigures draws the reconstructions, the loss curves, the t-SNE map and
 // the studies' figures into the directory out, and returns their paths.
-func (s *summary) writeFigures(out string) ([]string, error) {
-	var paths []string
-	save := func(name string, f plot.Figure) error {
-		path := filepath.Join(out, name)
-		paths = append(paths, path)
-		return plot.SaveSVG(path, f)
-	}
+func (s *summary) writeFigures(out string) (*plot.Dir, error) {
+	figs := &plot.Dir{Path: out}
+	save := figs.Save
 	test := s.test
 	idx := rand.New(rand.NewPCG(s.seed, streamShow)).Perm(test.Len())[:min(10, test.Len())]
 
@@ -275,7 +270,7 @@ func (s *summary) writeFigures(out string) ([]string, error) {
 	}
 
 	if s.denoising == nil {
-		return paths, nil
+		return figs, nil
 	}
 	c := plot.NewLineChart("Denoising: error against the clean test digits", "noise σ", "MSE per pixel")
 	var sigma, in, plain, den []float64
@@ -310,5 +305,5 @@ func (s *summary) writeFigures(out string) ([]string, error) {
 	if err := save("denoised.svg", g); err != nil {
 		return nil, err
 	}
-	return paths, nil
+	return figs, nil
 }

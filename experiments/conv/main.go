@@ -22,7 +22,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -121,8 +120,7 @@ type result struct {
 // run parses the command line args and runs the experiment, the summary on
 // stdout and the progress on stderr.
 func run(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("conv", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("conv", stderr)
 	cfg := cli.Register(fs, "conv", cli.Config{Epochs: 40, LR: 0.05, Batch: 32, Seed: 1})
 	var src digits.Source
 	src.RegisterFlags(fs)
@@ -132,7 +130,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	val := fs.Float64("val", 0, "hold out this `fraction` of the training set and evaluate on it instead of the test set")
 	save := fs.String("save", "", "write the trained weights to `file` (both networks: file.conv1d.ext, file.conv2d.ext)")
 	load := fs.String("load", "", "evaluate the weights in `file` instead of training (named as for -save)")
-	markdown := fs.Bool("markdown", false, "print the summary as the Markdown body of the report's section")
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
@@ -164,7 +161,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := digits.PrepareSave(*save); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(cfg.Out, 0o755); err != nil { // fail now, not after training
+	if err := cfg.MakeOut(); err != nil { // fail now, not after training
 		return err
 	}
 	train, eval, err := digits.LoadSets(src, cfg.Quick, 500, 250, *val, rand.New(rand.NewPCG(cfg.Seed, streamSplit)))
@@ -236,7 +233,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *markdown {
+	if cfg.Markdown {
 		return s.writeMarkdown(stdout, figures)
 	}
 	return s.writeText(stdout, figures)

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/nndiy/nndiy/experiments/internal/cli"
-	"github.com/nndiy/nndiy/experiments/internal/digits/digitstest"
+	"github.com/nndiy/nndiy/experiments/internal/plot"
 	"github.com/nndiy/nndiy/tensor"
 )
 
@@ -26,21 +26,6 @@ func dataFlags() []string {
 	return nil
 }
 
-// row returns the cells of the Markdown table row of out whose first cell
-// is first.
-func row(out, first string) []string {
-	for _, line := range strings.Split(out, "\n") {
-		cells := strings.Split(line, "|")
-		if len(cells) > 2 && strings.TrimSpace(cells[1]) == first {
-			for i := range cells {
-				cells[i] = strings.TrimSpace(cells[i])
-			}
-			return cells[1 : len(cells)-1]
-		}
-	}
-	return nil
-}
-
 func TestQuickRun(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
@@ -49,7 +34,7 @@ func TestQuickRun(t *testing.T) {
 	}
 	md := out.String()
 	for _, m := range models {
-		r := row(md, m.name)
+		r := cli.FindRow(md, m.name)
 		// model, parameters, epochs, train loss, train accuracy, test
 		// loss, test accuracy, test errors, time: no target beside a
 		// quick run.
@@ -66,7 +51,7 @@ func TestQuickRun(t *testing.T) {
 			t.Errorf("%s: errors %q, want out of 250 test images", m.name, r[7])
 		}
 		for _, fig := range []string{"confusion", "filters", "maps"} {
-			digitstest.CheckSVG(t, filepath.Join(dir, m.name+"-"+fig+".svg"))
+			checkSVG(t, filepath.Join(dir, m.name+"-"+fig+".svg"))
 		}
 	}
 	for _, want := range []string{"Conv1D(k=3, 1→32, stride=1, no bias) → MaxPool1D(k=2, stride=2) → Flatten() → Linear(4064→100) → ReLU → Linear(100→10)", "](loss.svg)", "](conv2d-maps.svg)"} {
@@ -93,7 +78,7 @@ func TestSaveLoadAndDeterminism(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	a, b, c := row(trained.String(), "conv2d"), row(loaded.String(), "conv2d"), row(again.String(), "conv2d")
+	a, b, c := cli.FindRow(trained.String(), "conv2d"), cli.FindRow(loaded.String(), "conv2d"), cli.FindRow(again.String(), "conv2d")
 	// The test loss, accuracy and errors of each.
 	if b[2] != "loaded" || !slices.Equal(a[5:8], b[5:8]) {
 		t.Errorf("trained %q, loaded %q", a, b)
@@ -176,5 +161,12 @@ func TestBadCommandLines(t *testing.T) {
 		if strings.Contains(progress.String(), "elapsed") {
 			t.Errorf("run(%q) trained before failing", c.args)
 		}
+	}
+}
+
+func checkSVG(t *testing.T, path string) {
+	t.Helper()
+	if err := plot.CheckSVG(path); err != nil {
+		t.Error(err)
 	}
 }

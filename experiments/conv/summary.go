@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 	"strings"
 
 	"github.com/nndiy/nndiy/data"
@@ -79,14 +78,14 @@ func (s *summary) table() *cli.Table {
 			last := len(h.TrainLoss) - 1
 			epochs = fmt.Sprint(last + 1)
 			trainLoss = fmt.Sprintf("%.4f", h.TrainLoss[last])
-			trainAcc = digits.Percent(h.TrainAccuracy[last])
+			trainAcc = cli.Percent(h.TrainAccuracy[last])
 			time = r.trainTime.Round(100 * 1e6).String()
 		}
 		c := r.confusion
-		row := []any{r.name, countParameters(r.net), epochs, trainLoss, trainAcc, fmt.Sprintf("%.4f", r.loss), digits.Percent(c.Accuracy()),
+		row := []any{r.name, countParameters(r.net), epochs, trainLoss, trainAcc, fmt.Sprintf("%.4f", r.loss), cli.Percent(c.Accuracy()),
 			fmt.Sprintf("%d / %d", c.Total()-c.Correct(), c.Total())}
 		if s.comparable() {
-			row = append(row, "≥ "+digits.Percent(r.target))
+			row = append(row, "≥ "+cli.Percent(r.target))
 		}
 		t.Add(append(row, time)...)
 	}
@@ -94,7 +93,7 @@ func (s *summary) table() *cli.Table {
 }
 
 // writeText prints the settings, the networks and the table.
-func (s *summary) writeText(w io.Writer, figures []string) error {
+func (s *summary) writeText(w io.Writer, figures *plot.Dir) error {
 	fmt.Fprintln(w)
 	s.writeSettings(w)
 	for _, r := range s.results {
@@ -110,7 +109,7 @@ func (s *summary) writeText(w io.Writer, figures []string) error {
 			fmt.Fprintf(w, "checkpoint of %s: %s\n", r.name, r.saved)
 		}
 	}
-	for _, f := range figures {
+	for _, f := range figures.Paths() {
 		fmt.Fprintln(w, "figure:", f)
 	}
 	return nil
@@ -118,7 +117,7 @@ func (s *summary) writeText(w io.Writer, figures []string) error {
 
 // writeMarkdown prints the section of the report: the settings, the
 // networks, the table and the figures, linked by their file names.
-func (s *summary) writeMarkdown(w io.Writer, figures []string) error {
+func (s *summary) writeMarkdown(w io.Writer, figures *plot.Dir) error {
 	s.writeSettings(w)
 	for _, r := range s.results {
 		fmt.Fprintf(w, "- %s (`%s`, %d parameters): %s\n", r.title, r.name, countParameters(r.net), strings.Join(layerNames(r.net), " → "))
@@ -128,7 +127,7 @@ func (s *summary) writeMarkdown(w io.Writer, figures []string) error {
 		return err
 	}
 	fmt.Fprintln(w)
-	digits.WriteFigureLinks(w, figures)
+	fmt.Fprint(w, figures.Markdown())
 	return nil
 }
 
@@ -162,13 +161,9 @@ func countParameters(net layers.Module) int {
 // and for every model its confusion matrix, its first mistakes, its
 // first-layer kernels and what they make of a digit, into the directory
 // out. It returns the paths written.
-func (s *summary) writeFigures(out string) ([]string, error) {
-	var paths []string
-	save := func(name string, f plot.Figure) error {
-		path := filepath.Join(out, name)
-		paths = append(paths, path)
-		return plot.SaveSVG(path, f)
-	}
+func (s *summary) writeFigures(out string) (*plot.Dir, error) {
+	figs := &plot.Dir{Path: out}
+	save := figs.Save
 	test := s.eval
 	ev := s.evalName()
 	if s.results[0].history != nil {
@@ -201,7 +196,7 @@ func (s *summary) writeFigures(out string) ([]string, error) {
 		}
 	}
 	for _, m := range s.results {
-		title := fmt.Sprintf("%s: %s set, %s right", m.title, ev, digits.Percent(m.confusion.Accuracy()))
+		title := fmt.Sprintf("%s: %s set, %s right", m.title, ev, cli.Percent(m.confusion.Accuracy()))
 		if err := save(m.name+"-confusion.svg", m.confusion.Heatmap(title)); err != nil {
 			return nil, err
 		}
@@ -219,7 +214,7 @@ func (s *summary) writeFigures(out string) ([]string, error) {
 			return nil, err
 		}
 	}
-	return paths, nil
+	return figs, nil
 }
 
 // errorRates returns 100·(1 − a) for each accuracy a: error rates in

@@ -30,7 +30,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -111,8 +110,7 @@ type result struct {
 // run parses the command line args and runs the experiment, the summary on
 // stdout and the progress on stderr.
 func run(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("usps", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("usps", stderr)
 	cfg := cli.Register(fs, "usps", cli.Config{Epochs: 200, LR: 0.01, Batch: 32, Seed: 1})
 	var src digits.Source
 	src.RegisterFlags(fs)
@@ -127,7 +125,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	val := fs.Float64("val", 0, "hold out this `fraction` of the training set and evaluate on it instead of the test set")
 	save := fs.String("save", "", "write the last network trained (by default the better recipe's fused one) to `file`")
 	load := fs.String("load", "", "evaluate the network in `file` instead of training")
-	markdown := fs.Bool("markdown", false, "print the summary as the Markdown body of the report's section")
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
@@ -143,7 +140,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *withRecipe {
 		recipes = append(recipes, &better)
 	}
-	if err := os.MkdirAll(cfg.Out, 0o755); err != nil { // fail now, not after training
+	if err := cfg.MakeOut(); err != nil { // fail now, not after training
 		return err
 	}
 	train, eval, err := digits.LoadSets(src, cfg.Quick, 1000, 500, *val, rand.New(rand.NewPCG(cfg.Seed, streamSplit)))
@@ -196,7 +193,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *markdown {
+	if cfg.Markdown {
 		return s.writeMarkdown(stdout, figures)
 	}
 	return s.writeText(stdout, figures, *save)

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/nndiy/nndiy/experiments/internal/cli"
-	"github.com/nndiy/nndiy/experiments/internal/digits/digitstest"
+	"github.com/nndiy/nndiy/experiments/internal/plot"
 )
 
 // dataFlags are the tests' digits: USPS when $NNDIY_DATA names it,
@@ -91,7 +91,7 @@ func TestQuickRun(t *testing.T) {
 		t.Errorf("Markdown body: a heading, or no figure links:\n%s", md)
 	}
 	for _, name := range []string{"plain-loss.svg", "plain-accuracy.svg", "loss.svg", "accuracy.svg", "confusion.svg", "digits.svg"} {
-		digitstest.CheckSVG(t, filepath.Join(dir, name))
+		checkSVG(t, filepath.Join(dir, name))
 	}
 
 	// The checkpoint holds the better recipe's fused network: loading it
@@ -153,5 +153,12 @@ func TestBadCommandLines(t *testing.T) {
 		if strings.Contains(progress.String(), "elapsed") {
 			t.Errorf("run(%q) trained before failing", c.args)
 		}
+	}
+}
+
+func checkSVG(t *testing.T, path string) {
+	t.Helper()
+	if err := plot.CheckSVG(path); err != nil {
+		t.Error(err)
 	}
 }

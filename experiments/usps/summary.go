@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 	"strings"
 
 	"github.com/nndiy/nndiy/data"
@@ -117,10 +116,10 @@ func (s *summary) table() *cli.Table {
 			trainLoss, evalLoss = fmt.Sprintf("%.4f", h.TrainLoss[last]), fmt.Sprintf("%.4f", h.ValLoss[last])
 			time = r.time.Round(100 * 1e6).String()
 			if r.recipe.optimizer == "plain" && !r.recipe.cosine && r.recipe.shift == 0 {
-				report = digits.Percent(r.setup.report)
+				report = cli.Percent(r.setup.report)
 			}
 		}
-		row := []any{part, r.setup.title, epochs, trainLoss, evalLoss, digits.Percent(r.confusion.Accuracy())}
+		row := []any{part, r.setup.title, epochs, trainLoss, evalLoss, cli.Percent(r.confusion.Accuracy())}
 		if s.comparable() {
 			row = append(row, report)
 		}
@@ -150,7 +149,7 @@ func (s *summary) classTable() *cli.Table {
 	for d := range digits.Classes {
 		row := []any{d, s.results[0].confusion.ClassCount(d)}
 		for _, r := range s.results {
-			row = append(row, digits.Percent(r.confusion.ClassAccuracy(d)))
+			row = append(row, cli.Percent(r.confusion.ClassAccuracy(d)))
 		}
 		t.Add(row...)
 	}
@@ -172,7 +171,7 @@ func (s *summary) writeBody(w io.Writer) {
 }
 
 // writeText prints the summary for a terminal.
-func (s *summary) writeText(w io.Writer, figures []string, saved string) error {
+func (s *summary) writeText(w io.Writer, figures *plot.Dir, saved string) error {
 	fmt.Fprintln(w)
 	s.writeBody(w)
 	last := s.results[len(s.results)-1]
@@ -184,7 +183,7 @@ func (s *summary) writeText(w io.Writer, figures []string, saved string) error {
 	if saved != "" {
 		fmt.Fprintf(w, "checkpoint of %s: %s\n", last.label(), saved)
 	}
-	for _, f := range figures {
+	for _, f := range figures.Paths() {
 		fmt.Fprintln(w, "figure:", f)
 	}
 	return nil
@@ -192,7 +191,7 @@ func (s *summary) writeText(w io.Writer, figures []string, saved string) error {
 
 // writeMarkdown prints the section of the report: the summary and the
 // figures, linked by their file names.
-func (s *summary) writeMarkdown(w io.Writer, figures []string) error {
+func (s *summary) writeMarkdown(w io.Writer, figures *plot.Dir) error {
 	fmt.Fprint(w, "The report's two set-ups on the same network, from the same initial weights and on the same batches: "+
 		"a Softmax module followed by the cross-entropy of the probabilities, and the cross-entropy fused with the "+
 		"log-softmax on the logits. Both have the same gradient with respect to the logits, (softmax(z) − y)/N; "+
@@ -200,20 +199,16 @@ func (s *summary) writeMarkdown(w io.Writer, figures []string) error {
 		"First the report's own setting, then a better recipe.\n\n")
 	s.writeBody(w)
 	fmt.Fprintln(w)
-	digits.WriteFigureLinks(w, figures)
+	fmt.Fprint(w, figures.Markdown())
 	return nil
 }
 
 // writeFigures draws the curves of each recipe, and for the last network
 // its confusion matrix, a digit of each class and its first mistakes, into
 // the directory out. It returns the paths written.
-func (s *summary) writeFigures(out string) ([]string, error) {
-	var paths []string
-	save := func(name string, f plot.Figure) error {
-		path := filepath.Join(out, name)
-		paths = append(paths, path)
-		return plot.SaveSVG(path, f)
-	}
+func (s *summary) writeFigures(out string) (*plot.Dir, error) {
+	figs := &plot.Dir{Path: out}
+	save := figs.Save
 	ev := s.evalName()
 	for i := 0; i < len(s.results); {
 		group := []*result{s.results[i]}
@@ -257,7 +252,7 @@ func (s *summary) writeFigures(out string) ([]string, error) {
 		}
 	}
 	last := s.results[len(s.results)-1]
-	title := fmt.Sprintf("%s: %s set, %s correct", last.setup.title, ev, digits.Percent(last.confusion.Accuracy()))
+	title := fmt.Sprintf("%s: %s set, %s correct", last.setup.title, ev, cli.Percent(last.confusion.Accuracy()))
 	if err := save("confusion.svg", last.confusion.Heatmap(title)); err != nil {
 		return nil, err
 	}
@@ -271,7 +266,7 @@ func (s *summary) writeFigures(out string) ([]string, error) {
 			return nil, err
 		}
 	}
-	return paths, nil
+	return figs, nil
 }
 
 // maxGap returns the largest difference of two results' training losses.

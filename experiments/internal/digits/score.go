@@ -105,7 +105,7 @@ func (c *Confusion) WriteTable(w io.Writer) error {
 		for _, v := range c[d] {
 			row = append(row, v)
 		}
-		row = append(row, c.ClassCount(d), Percent(c.ClassAccuracy(d)))
+		row = append(row, c.ClassCount(d), cli.Percent(c.ClassAccuracy(d)))
 		t.Add(row...)
 	}
 	return t.Write(w)

@@ -1,8 +1,6 @@
 package digits
 
 import (
-	"fmt"
-
 	"github.com/nndiy/nndiy/optim"
 )
 
@@ -37,6 +35,3 @@ func OptimizerName(name string) string {
 	}
 	return "SGD with Nesterov momentum 0.9"
 }
-
-// Percent formats an accuracy in [0, 1] as a percentage: "95.76 %".
-func Percent(v float64) string { return fmt.Sprintf("%.2f %%", 100*v) }

@@ -89,7 +89,7 @@ func (r *Result) classifyTable() *cli.Table {
 		if c.Model == "MLP" {
 			model = fmt.Sprintf("MLP, %d TanH hidden units", classifierHidden)
 		}
-		t.Add(fmt.Sprintf("%s (%d-d)", c.Input, c.Dims), model, c.Params, digits.Percent(c.Accuracy))
+		t.Add(fmt.Sprintf("%s (%d-d)", c.Input, c.Dims), model, c.Params, cli.Percent(c.Accuracy))
 	}
 	return t
 }

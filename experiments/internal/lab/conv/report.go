@@ -62,11 +62,11 @@ func (r *Result) table() *cli.Table {
 			last := len(h.TrainLoss) - 1
 			epochs = fmt.Sprint(last + 1)
 			trainLoss = fmt.Sprintf("%.4f", h.TrainLoss[last])
-			trainAcc = digits.Percent(h.TrainAccuracy[last])
+			trainAcc = cli.Percent(h.TrainAccuracy[last])
 			time = m.TrainTime.Round(100 * 1e6).String()
 		}
-		t.Add(m.Name, m.Params, epochs, trainLoss, trainAcc, fmt.Sprintf("%.4f", m.Loss), digits.Percent(m.Accuracy),
-			fmt.Sprintf("%d / %d", m.Confusion.Total()-m.Confusion.Correct(), m.Confusion.Total()), "≥ "+digits.Percent(m.Target), time)
+		t.Add(m.Name, m.Params, epochs, trainLoss, trainAcc, fmt.Sprintf("%.4f", m.Loss), cli.Percent(m.Accuracy),
+			fmt.Sprintf("%d / %d", m.Confusion.Total()-m.Confusion.Correct(), m.Confusion.Total()), "≥ "+cli.Percent(m.Target), time)
 	}
 	return t
 }
@@ -154,7 +154,7 @@ func (r *Result) writeFigures(cfg *cli.Config, test *data.Dataset) error {
 		}
 	}
 	for _, m := range r.Models {
-		title := fmt.Sprintf("%s: %s set, %s right", m.Title, ev, digits.Percent(m.Accuracy))
+		title := fmt.Sprintf("%s: %s set, %s right", m.Title, ev, cli.Percent(m.Accuracy))
 		if err := save(m.Name+"-confusion.svg", m.Confusion.Heatmap(title)); err != nil {
 			return err
 		}

@@ -69,7 +69,7 @@ func (r *Result) table() *cli.Table {
 			evalLoss = fmt.Sprintf("%.4f", h.ValLoss[last])
 			time = s.TrainTime.Round(100 * 1e6).String()
 		}
-		t.Add(s.Title, epochs, trainLoss, evalLoss, digits.Percent(s.Accuracy), digits.Percent(reportAccuracy(s.Name)), time)
+		t.Add(s.Title, epochs, trainLoss, evalLoss, cli.Percent(s.Accuracy), cli.Percent(reportAccuracy(s.Name)), time)
 	}
 	return t
 }
@@ -83,7 +83,7 @@ func (r *Result) classTable() *cli.Table {
 	for d := range digits.Classes {
 		row := []any{d, r.Setups[0].Confusion.ClassCount(d)}
 		for _, s := range r.Setups {
-			row = append(row, digits.Percent(s.Confusion.ClassAccuracy(d)))
+			row = append(row, cli.Percent(s.Confusion.ClassAccuracy(d)))
 		}
 		t.Add(row...)
 	}
@@ -193,7 +193,7 @@ func (r *Result) writeFigures(cfg *cli.Config, eval *data.Dataset) error {
 		}
 	}
 	m := r.Main()
-	title := fmt.Sprintf("%s: %s set, %s correct", m.Title, r.evalName(), digits.Percent(m.Accuracy))
+	title := fmt.Sprintf("%s: %s set, %s correct", m.Title, r.evalName(), cli.Percent(m.Accuracy))
 	if err := save("confusion.svg", m.Confusion.Heatmap(title)); err != nil {
 		return err
 	}
