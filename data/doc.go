@@ -79,7 +79,10 @@
 //
 // FindUSPS is what programs call: it looks in an explicit directory, then in
 // $NNDIY_DATA, then in the user's cache directory, and finally downloads the
-// ESL files into the cache, verifying their SHA-256 checksums, as
-// torchvision's download=True. USPSFetcher sets the server, cache directory,
-// HTTP client and timeout.
+// ESL files into the cache, verifying their sizes and SHA-256 checksums, as
+// torchvision's download=True. It asks for the files' own bytes
+// (Accept-Encoding: identity), stops reading a server that sends more than a
+// file's size, and removes the .partial files that a killed download left
+// (USPSFetcher.Download says how). USPSFetcher sets the server, cache
+// directory, HTTP client and timeout.
 package data

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/nndiy/nndiy/internal/tempfile"
 )
 
 // The environment variables FindUSPS reads.
@@ -32,15 +34,26 @@ const DefaultUSPSURL = "https://hastie.su.domains/ElemStatLearn/datasets"
 // server before giving up, when USPSFetcher.Timeout is zero.
 const DefaultDownloadTimeout = 30 * time.Second
 
-// uspsFile is a file to download and its SHA-256 checksum.
-type uspsFile struct{ name, sha256 string }
-
-// uspsDownloads are ESL's files, whose checksums are those of the copies
-// described in the data README.
-var uspsDownloads = []uspsFile{
-	{"zip.train.gz", "66ebf231ab51f2cf6ac1a892d0f98ccffee1079d7a5db638c1f11f366046ca16"},
-	{"zip.test.gz", "8dacc3c6e136af6c3488de9e5113a7daf140c8c2f1f0b61c54ee02f03f1a962f"},
+// uspsFile is a file to download, its size in bytes and its SHA-256
+// checksum.
+type uspsFile struct {
+	name   string
+	size   int64
+	sha256 string
 }
+
+// uspsDownloads are ESL's files, whose sizes and checksums are those of the
+// copies described in the data README (the ESL page lists them as 1.7M and
+// 429K).
+var uspsDownloads = []uspsFile{
+	{"zip.train.gz", 1829071, "66ebf231ab51f2cf6ac1a892d0f98ccffee1079d7a5db638c1f11f366046ca16"},
+	{"zip.test.gz", 439208, "8dacc3c6e136af6c3488de9e5113a7daf140c8c2f1f0b61c54ee02f03f1a962f"},
+}
+
+// partialSuffix ends the name of a file being downloaded:
+// .zip.train.gz.<pid>-<random>.partial, renamed to zip.train.gz once
+// complete and verified.
+const partialSuffix = ".partial"
 
 // FindUSPS finds and loads the USPS data, downloading it when it is nowhere
 // on the machine, as torchvision's download=True. It looks, in order:
@@ -148,11 +161,24 @@ func (f *USPSFetcher) baseURL() string {
 }
 
 // Download fetches the ESL files zip.train.gz and zip.test.gz that are not
-// yet in the cache directory, and checks their SHA-256 checksums. Each file
-// is written to a temporary file in the cache directory, which is renamed to
-// its name only once complete and verified; on failure nothing of it is
-// left behind. The error, a *DownloadError, says what failed and how to
-// install the files by hand.
+// yet in the cache directory, and checks their sizes and SHA-256 checksums.
+//
+// It asks the server for the files as they are (Accept-Encoding: identity),
+// so that a mirror that would compress them again, or that labels the .gz
+// files Content-Encoding: gzip, cannot make Go's client decompress them
+// before the checksum. It stops reading as soon as a server sends more
+// bytes than a file has (1 829 071 and 439 208), announces another length,
+// or sends nothing for Timeout.
+//
+// Each file is written to a temporary file in the cache directory,
+// .zip.train.gz.<pid>-<random>.partial (pid being the process's id), which
+// is renamed to its name only once complete and verified; on failure it is
+// removed. A process killed while downloading cannot remove its file: the
+// next Download removes the .partial files of processes that no longer run
+// (see internal/tempfile), and leaves those of a download still running.
+//
+// The error, a *DownloadError, says what failed and how to install the
+// files by hand.
 func (f *USPSFetcher) Download() error {
 	dir, err := f.cacheDir()
 	if err != nil {
@@ -163,6 +189,7 @@ func (f *USPSFetcher) Download() error {
 		files = uspsDownloads
 	}
 	for _, file := range files {
+		tempfile.RemoveStale(dir, "."+file.name+".", partialSuffix)
 		dst := filepath.Join(dir, file.name)
 		if _, err := os.Stat(dst); err == nil {
 			continue
@@ -225,6 +252,10 @@ func (f *USPSFetcher) fetch(u, dst string, file uspsFile) (err error) {
 	if err != nil {
 		return err
 	}
+	// The file's bytes as they are: without this header Go's client asks
+	// for gzip and decompresses a gzip-encoded body before the checksum
+	// sees it (pip#1419, bazel#11686).
+	req.Header.Set("Accept-Encoding", "identity")
 	resp, err := client.Do(req)
 	if err != nil {
 		var ue *url.Error // says the URL again: keep only what went wrong
@@ -237,8 +268,17 @@ func (f *USPSFetcher) fetch(u, dst string, file uspsFile) (err error) {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("HTTP status %s", resp.Status)
 	}
+	if resp.ContentLength >= 0 && resp.ContentLength != file.size {
+		return fmt.Errorf("the server announces %d bytes, the file has %d", resp.ContentLength, file.size)
+	}
+	// A server may encode the body although asked not to; Go's client then
+	// leaves it encoded, and the bytes are not the file's.
+	encoded := ""
+	if enc := resp.Header.Get("Content-Encoding"); enc != "" && enc != "identity" {
+		encoded = fmt.Sprintf(" (the server sent it with Content-Encoding: %s, though asked for identity)", enc)
+	}
 
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+file.name+".*.partial")
+	tmp, err := tempfile.Create(filepath.Dir(dst), "."+file.name+".", partialSuffix)
 	if err != nil {
 		return err
 	}
@@ -250,13 +290,17 @@ func (f *USPSFetcher) fetch(u, dst string, file uspsFile) (err error) {
 	}()
 	hash := sha256.New()
 	w := io.MultiWriter(tmp, hash)
-	progress := newProgress(f.Progress, file.name, resp.ContentLength)
+	progress := newProgress(f.Progress, file.name, file.size)
 	buf := make([]byte, 32<<10)
 	var written int64
 	for {
 		n, rerr := resp.Body.Read(buf)
 		if n > 0 {
 			timer.Reset(timeout)
+			if written+int64(n) > file.size {
+				progress.done()
+				return fmt.Errorf("the server sends more than the file's %d bytes%s", file.size, encoded)
+			}
 			if _, err := w.Write(buf[:n]); err != nil {
 				progress.done()
 				return err
@@ -273,11 +317,11 @@ func (f *USPSFetcher) fetch(u, dst string, file uspsFile) (err error) {
 		}
 	}
 	progress.done()
-	if resp.ContentLength >= 0 && written != resp.ContentLength {
-		return fmt.Errorf("truncated: %d bytes of %d", written, resp.ContentLength)
+	if written != file.size {
+		return fmt.Errorf("truncated: %d bytes of %d%s", written, file.size, encoded)
 	}
 	if sum := hex.EncodeToString(hash.Sum(nil)); sum != file.sha256 {
-		return fmt.Errorf("checksum mismatch: SHA-256 %s, want %s", sum, file.sha256)
+		return fmt.Errorf("checksum mismatch: SHA-256 %s, want %s%s", sum, file.sha256, encoded)
 	}
 	if err := tmp.Close(); err != nil {
 		return err

@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -68,7 +70,7 @@ func serveContent(w http.ResponseWriter, r *http.Request, content []byte) { w.Wr
 func fetcher(t *testing.T, url string, files map[string][]byte) *USPSFetcher {
 	f := &USPSFetcher{BaseURL: url + "/datasets", CacheDir: filepath.Join(t.TempDir(), "cache"), Timeout: 5 * time.Second}
 	for _, name := range []string{"zip.train.gz", "zip.test.gz"} {
-		f.files = append(f.files, uspsFile{name, sha256Hex(files[name])})
+		f.files = append(f.files, uspsFile{name, int64(len(files[name])), sha256Hex(files[name])})
 	}
 	return f
 }
@@ -143,6 +145,7 @@ func TestDownloadSlowButSteady(t *testing.T) {
 }
 
 func TestDownloadFailures(t *testing.T) {
+	files0 := newServed(t).files
 	release := make(chan struct{}) // ends the stalled handlers
 	t.Cleanup(func() { close(release) })
 	stall := func(r *http.Request) {
@@ -164,6 +167,20 @@ func TestDownloadFailures(t *testing.T) {
 			w.Header().Set("Content-Length", strconv.Itoa(len(content)))
 			w.Write(content[:len(content)/2])
 		}, "unexpected EOF"},
+		{"announces another length", func(w http.ResponseWriter, r *http.Request, content []byte) {
+			w.Header().Set("Content-Length", strconv.Itoa(len(content)+1))
+			w.Write(content)
+			w.Write([]byte{0})
+		}, "the server announces " + strconv.Itoa(len(files0["zip.train.gz"])+1) + " bytes, the file has"},
+		{"one byte too many, no length", func(w http.ResponseWriter, r *http.Request, content []byte) {
+			w.(http.Flusher).Flush() // chunked: no Content-Length
+			w.Write(content)
+			w.Write([]byte{0})
+		}, "the server sends more than the file's " + strconv.Itoa(len(files0["zip.train.gz"])) + " bytes"},
+		{"gzip-encoded although asked for identity", func(w http.ResponseWriter, r *http.Request, content []byte) {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write(gzipBytes(nil, string(content)))
+		}, "Content-Encoding: gzip, though asked for identity"},
 		{"HTTP 404", func(w http.ResponseWriter, r *http.Request, content []byte) {
 			http.NotFound(w, r)
 		}, "HTTP status 404 Not Found"},
@@ -204,6 +221,167 @@ func TestDownloadFailures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDownloadContentEncoding checks issue 14's mirror, which labels the
+// .gz files Content-Encoding: gzip: Go's client would decompress them before
+// the checksum, unless asked for identity.
+func TestDownloadContentEncoding(t *testing.T) {
+	tests := []struct {
+		name    string
+		handler func(w http.ResponseWriter, r *http.Request, content []byte)
+	}{
+		{"labels the .gz file gzip-encoded", func(w http.ResponseWriter, r *http.Request, content []byte) {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write(content)
+		}},
+		{"compresses when the client accepts gzip", func(w http.ResponseWriter, r *http.Request, content []byte) {
+			if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+				w.Header().Set("Content-Encoding", "gzip")
+				content = gzipBytes(nil, string(content))
+			}
+			w.Write(content)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var accept atomic.Value
+			srv, _, files := server(t, func(w http.ResponseWriter, r *http.Request, content []byte) {
+				accept.Store(r.Header.Get("Accept-Encoding"))
+				tt.handler(w, r, content)
+			})
+			f := fetcher(t, srv.URL, files)
+			if err := f.Download(); err != nil {
+				t.Fatal(err)
+			}
+			if got := accept.Load(); got != "identity" {
+				t.Errorf("Accept-Encoding %q, want identity", got)
+			}
+			for name, content := range files {
+				got, err := os.ReadFile(filepath.Join(f.CacheDir, name))
+				if err != nil || !bytes.Equal(got, content) {
+					t.Errorf("%s: %d bytes, error %v; want the %d served", name, len(got), err, len(content))
+				}
+			}
+		})
+	}
+}
+
+// TestDownloadEndlessBody checks issue 14's server that sends an endless
+// body without a length: the download stops as soon as it has one byte
+// more than the file, and leaves nothing in the cache.
+func TestDownloadEndlessBody(t *testing.T) {
+	var sent atomic.Int64
+	srv, _, files := server(t, func(w http.ResponseWriter, r *http.Request, content []byte) {
+		chunk := make([]byte, 32<<10)
+		for r.Context().Err() == nil {
+			n, err := w.Write(chunk)
+			sent.Add(int64(n))
+			if err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+		}
+	})
+	f := fetcher(t, srv.URL, files)
+	err := f.Download()
+	if err == nil || !strings.Contains(err.Error(), "the server sends more than the file's") {
+		t.Fatalf("error %v, want one about the file's size", err)
+	}
+	if left := cacheFiles(t, f.CacheDir); len(left) > 0 {
+		t.Errorf("files left in the cache: %v", left)
+	}
+	// The server may have buffered a little more in the connection; 1 GiB
+	// would take far longer than this test.
+	size := int64(len(files["zip.train.gz"]))
+	if n := sent.Load(); n > size+8<<20 {
+		t.Errorf("the server sent %d bytes for a file of %d", n, size)
+	}
+}
+
+// TestDownloadRemovesStalePartials kills a process in the middle of a
+// download, as issue 14 did, then checks that the next download removes
+// the .partial file it left and keeps that of a download still running.
+func TestDownloadRemovesStalePartials(t *testing.T) {
+	var stall atomic.Bool // the server stalls half-way through the file
+	stall.Store(true)
+	half := make(chan struct{}, 1)
+	srv, _, files := server(t, func(w http.ResponseWriter, r *http.Request, content []byte) {
+		if !stall.Load() {
+			w.Write(content)
+			return
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(content)))
+		w.Write(content[:len(content)/2])
+		w.(http.Flusher).Flush()
+		select {
+		case half <- struct{}{}:
+		default:
+		}
+		<-r.Context().Done()
+	})
+	f := fetcher(t, srv.URL, files)
+
+	// A child process downloads from the server, which stalls half-way;
+	// once the half is in its .partial file, it is killed.
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperDownloadForever$")
+	cmd.Env = append(os.Environ(), "NNDIY_TEST_DOWNLOAD_FOREVER="+f.BaseURL+" "+f.CacheDir+" "+strconv.Itoa(len(files["zip.train.gz"]))+" "+sha256Hex(files["zip.train.gz"]))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	<-half
+	var left []string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if left = partials(t, f.CacheDir); len(left) == 1 {
+			if fi, err := os.Stat(filepath.Join(f.CacheDir, left[0])); err == nil && fi.Size() == int64(len(files["zip.train.gz"])/2) {
+				break
+			}
+		}
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if left = partials(t, f.CacheDir); len(left) != 1 {
+		t.Fatalf("after the kill the cache holds %v, want one .partial file", cacheFiles(t, f.CacheDir))
+	}
+	// A download of this file by a running process (the parent of this
+	// one): the next download must leave it alone.
+	running := ".zip.test.gz." + strconv.Itoa(os.Getppid()) + "-1" + partialSuffix
+	writeFiles(t, f.CacheDir, map[string][]byte{running: []byte("in progress")})
+
+	stall.Store(false)
+	if err := f.Download(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(cacheFiles(t, f.CacheDir), " "), running+" zip.test.gz zip.train.gz"; got != want {
+		t.Errorf("the cache holds %q, want %q", got, want)
+	}
+}
+
+// TestHelperDownloadForever is the child process of
+// TestDownloadRemovesStalePartials: it downloads zip.train.gz until killed.
+func TestHelperDownloadForever(t *testing.T) {
+	env := os.Getenv("NNDIY_TEST_DOWNLOAD_FOREVER")
+	if env == "" {
+		t.Skip("the child process of TestDownloadRemovesStalePartials")
+	}
+	var base, cache, sum string
+	var size int64
+	if _, err := fmt.Sscan(env, &base, &cache, &size, &sum); err != nil {
+		t.Fatal(err)
+	}
+	f := &USPSFetcher{BaseURL: base, CacheDir: cache, Timeout: time.Hour, files: []uspsFile{{"zip.train.gz", size, sum}}}
+	f.Download()
+}
+
+// partials lists the .partial files of the cache directory.
+func partials(t *testing.T, dir string) []string {
+	var names []string
+	for _, name := range cacheFiles(t, dir) {
+		if strings.HasSuffix(name, partialSuffix) {
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 func TestDownloadURLFromEnv(t *testing.T) {
