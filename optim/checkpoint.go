@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/nndiy/nndiy/internal/tempfile"
 	"github.com/nndiy/nndiy/layers"
 )
 
@@ -394,6 +395,12 @@ func (c *crcReader) uint64() (uint64, error) {
 // atomically: it writes a temporary file in the same directory, syncs it to
 // disk, and renames it to path, so that path holds either its old content
 // or the whole new checkpoint, never a part. The file gets mode 0644.
+//
+// The temporary file is named .<name>.<pid>-<random>.nndiy-tmp after the
+// process writing it. SaveFile removes it on error; a process killed while
+// saving cannot, and the next SaveFile or SaveStateFile in that directory
+// (by any process) removes the temporary files of processes that no longer
+// run. LoadFile reads path only, so it never sees them.
 func SaveFile(path string, m layers.Module) error {
 	if err := writeFileAtomic(path, func(w io.Writer) error { return Save(w, m) }); err != nil {
 		return fmt.Errorf("optim.SaveFile: %w", err)
@@ -401,11 +408,16 @@ func SaveFile(path string, m layers.Module) error {
 	return nil
 }
 
+// tempSuffix ends the names of SaveFile's temporary files.
+const tempSuffix = ".nndiy-tmp"
+
 // writeFileAtomic writes the file path with write: to a temporary file in
-// the same directory, synced, then renamed to path.
+// the same directory, synced, then renamed to path. It first removes the
+// temporary files that killed processes left in the directory.
 func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	tempfile.RemoveStale(dir, ".", tempSuffix)
+	f, err := tempfile.Create(dir, "."+filepath.Base(path)+".", tempSuffix)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -317,6 +319,66 @@ func TestSaveFileAtomic(t *testing.T) {
 	}
 	if err := optim.SaveFile(filepath.Join(dir, "missing", "net.ckpt"), a); err == nil {
 		t.Error("SaveFile into a missing directory succeeded")
+	}
+}
+
+// deadPID returns the id of a process that has ended: this test binary run
+// again with no test to run.
+func deadPID(t *testing.T) int {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd.Process.Pid
+}
+
+// TestSaveFileRemovesLeftovers leaves behind what a save killed in the
+// middle leaves (issue 14: 47 temporary files after 60 kills), a partial
+// temporary file of a process that no longer runs, and checks that the
+// next SaveFile in the directory removes it, that one of a running process
+// stays, and that LoadFile ignores them all.
+func TestSaveFileRemovesLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "run.ckpt")
+	if err := optim.SaveFile(path, testModel(1)); err != nil {
+		t.Fatal(err)
+	}
+	whole := checkpointBytes(t, testModel(2))
+	dead, alive := strconv.Itoa(deadPID(t)), strconv.Itoa(os.Getppid())
+	leftovers := map[string]bool{ // name → removed by the next save
+		".run.ckpt." + dead + "-2826917371.nndiy-tmp": true,
+		".epoch3.ckpt." + dead + "-17.nndiy-tmp":      true,
+		".run.ckpt." + alive + "-5.nndiy-tmp":         false,
+		"notes.tmp":                                   false,
+	}
+	for name := range leftovers {
+		if err := os.WriteFile(filepath.Join(dir, name), whole[:len(whole)/2], 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := testModel(3)
+	if err := optim.LoadFile(path, got); err != nil || !sameParams(got, testModel(1)) {
+		t.Fatalf("LoadFile beside the leftovers: %v", err)
+	}
+	if err := optim.SaveStateFile(filepath.Join(dir, "run.adam"), optim.NewAdam(0.1), testModel(1)); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := map[string]bool{}
+	for _, e := range entries {
+		left[e.Name()] = true
+	}
+	for name, removed := range leftovers {
+		if left[name] == removed {
+			t.Errorf("%s: present %v after the next save, want %v", name, left[name], !removed)
+		}
+	}
+	if !left["run.ckpt"] || !left["run.adam"] || len(left) != 4 {
+		t.Errorf("directory holds %v", left)
 	}
 }
 
