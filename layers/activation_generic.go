@@ -2,9 +2,11 @@
 
 package layers
 
-// The SIMD build's kernels for Sigmoid and Tanh (activation_simd.go) do no
-// element in this build: the modules' loops do them all.
+// The kernels of the SIMD build (activation_simd.go) for Sigmoid and Tanh.
+// In this build they do nothing and report false, so that the modules'
+// plain loops do every element.
 
-func sigmoidVector(y, x []float64) int                 { return 0 }
-func sigmoidBackwardVector(dx, delta, y []float64) int { return 0 }
-func tanhBackwardVector(dx, delta, y []float64) int    { return 0 }
+func sigmoidSIMD(y, x []float64) bool                 { return false }
+func sigmoidBackwardSIMD(dx, delta, y []float64) bool { return false }
+func tanhSIMD(y, x []float64) bool                    { return false }
+func tanhBackwardSIMD(dx, delta, y []float64) bool    { return false }

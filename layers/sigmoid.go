@@ -47,11 +47,11 @@ func sigmoid(x float64) float64 {
 // Forward returns σ(X) in a buffer owned by s.
 func (s *Sigmoid) Forward(x *tensor.Tensor) *tensor.Tensor {
 	s.out = reuseBuffer(s.out, x.Shape...)
-	y := s.out.Data
-	x1 := x.Data[:len(y)]
-	// The SIMD build does groups of four elements, with the same bits.
-	for i := sigmoidVector(y, x1); i < len(x1); i++ {
-		y[i] = sigmoid(x1[i])
+	y, xs := s.out.Data, x.Data[:len(s.out.Data)]
+	if !sigmoidSIMD(y, xs) { // the same bits four at a time in the SIMD build: activation_simd.go
+		for i, v := range xs {
+			y[i] = sigmoid(v)
+		}
 	}
 	s.in = x
 	return s.out
@@ -68,8 +68,10 @@ func (s *Sigmoid) BackwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 	}
 	s.dx = reuseBuffer(s.dx, x.Shape...)
 	dx, d, y := s.dx.Data, delta.Data[:len(s.dx.Data)], s.out.Data[:len(s.dx.Data)]
-	for i := sigmoidBackwardVector(dx, d, y); i < len(d); i++ {
-		dx[i] = d[i] * y[i] * (1 - y[i])
+	if !sigmoidBackwardSIMD(dx, d, y) {
+		for i := range d {
+			dx[i] = d[i] * y[i] * (1 - y[i])
+		}
 	}
 	return s.dx
 }

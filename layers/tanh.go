@@ -1,7 +1,8 @@
 package layers
 
 import (
-	"github.com/nndiy/nndiy/internal/vmath"
+	"math"
+
 	"github.com/nndiy/nndiy/tensor"
 )
 
@@ -27,8 +28,12 @@ func NewTanh() *Tanh { return &Tanh{} }
 // Forward returns tanh(X) in a buffer owned by t.
 func (t *Tanh) Forward(x *tensor.Tensor) *tensor.Tensor {
 	t.out = reuseBuffer(t.out, x.Shape...)
-	y := t.out.Data
-	vmath.Tanh(y, x.Data[:len(y)]) // y[i] = math.Tanh(x[i]), four at a time in the SIMD build
+	y, xs := t.out.Data, x.Data[:len(t.out.Data)]
+	if !tanhSIMD(y, xs) { // the same bits four at a time in the SIMD build: activation_simd.go
+		for i, v := range xs {
+			y[i] = math.Tanh(v)
+		}
+	}
 	t.in = x
 	return t.out
 }
@@ -44,8 +49,10 @@ func (t *Tanh) BackwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 	}
 	t.dx = reuseBuffer(t.dx, x.Shape...)
 	dx, d, y := t.dx.Data, delta.Data[:len(t.dx.Data)], t.out.Data[:len(t.dx.Data)]
-	for i := tanhBackwardVector(dx, d, y); i < len(d); i++ { // four at a time in the SIMD build
-		dx[i] = d[i] * (1 - y[i]*y[i])
+	if !tanhBackwardSIMD(dx, d, y) {
+		for i := range d {
+			dx[i] = d[i] * (1 - y[i]*y[i])
+		}
 	}
 	return t.dx
 }

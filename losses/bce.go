@@ -69,14 +69,14 @@ func (l *BCE) PerExample(dst []float64, y, yhat *tensor.Tensor) []float64 {
 // log(1 − ŷ), both clamped at −100), so it would have added (t − 1)·0 or
 // 0·log ŷ, a zero; outside [0, 1] or at NaN both logs are computed and the
 // NaN propagates.
-//
-// The SIMD build sums the terms of whole groups of four first, in the same
-// order and with the same bits (bceSumVector in bce_simd.go).
 func bceSum(y, yhat []float64) float64 {
+	if s, ok := bceSumSIMD(y, yhat); ok { // the same bits four at a time in the SIMD build: bce_simd.go
+		return s
+	}
 	y = y[:len(yhat)]
-	s, n := bceSumVector(y, yhat)
-	for i := n; i < len(yhat); i++ {
-		switch t, p := y[i], yhat[i]; {
+	s := 0.0
+	for i, p := range yhat {
+		switch t := y[i]; {
 		case t == 0 && p >= 0:
 			s -= max(math.Log1p(-p), bceMinLog)
 		case t == 1 && p <= 1:
@@ -97,8 +97,10 @@ func (l *BCE) Backward(y, yhat *tensor.Tensor) *tensor.Tensor {
 	l.grad = gradBuffer(l.grad, yhat)
 	k := float64(yhat.Len())
 	g, t, p := l.grad.Data, y.Data[:len(yhat.Data)], yhat.Data
-	for i := bceGradVector(g, t, p, k); i < len(p); i++ { // four at a time in the SIMD build
-		g[i] = (p[i] - t[i]) / max((1-p[i])*p[i], bceMinDenominator) / k
+	if !bceGradSIMD(g, t, p, k) { // the same bits four at a time in the SIMD build: bce_simd.go
+		for i := range p {
+			g[i] = (p[i] - t[i]) / max((1-p[i])*p[i], bceMinDenominator) / k
+		}
 	}
 	return l.grad
 }

@@ -2,10 +2,8 @@
 
 package losses
 
-// bceSumVector does no element outside the SIMD build (see bce_simd.go):
-// bceSum's loop does them all.
-func bceSumVector(y, yhat []float64) (sum float64, n int) { return 0, 0 }
+// The kernels of the SIMD build (bce_simd.go) for BCE. In this build they do
+// nothing and report false, so that BCE's plain loops do every element.
 
-// bceGradVector does no element outside the SIMD build: BCE.Backward's
-// loop does them all.
-func bceGradVector(g, t, p []float64, k float64) int { return 0 }
+func bceSumSIMD(y, yhat []float64) (sum float64, ok bool) { return 0, false }
+func bceGradSIMD(g, t, p []float64, k float64) bool       { return false }

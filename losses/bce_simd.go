@@ -3,23 +3,29 @@
 package losses
 
 import (
+	"math"
 	"simd/archsimd"
 
 	"github.com/nndiy/nndiy/internal/vmath"
 )
 
-// bceSumVector returns the sum that bceSum's loop would reach after the
-// elements of whole groups of four, and how many elements that is. Each
-// lane computes both clamped logs (vmath.Log4 and vmath.Log1p4, math's
-// bits) and picks the term of bceSum's case; the terms are then added one
-// by one in bceSum's order, so the sum is bceSum's, bit for bit. (s −= a
-// and s += (−a) round alike.)
-func bceSumVector(y, yhat []float64) (sum float64, n int) {
+// The SIMD build's kernels for BCE. Each computes what BCE's plain loop
+// computes, four lanes at a time, and reports true; on a CPU without AVX2 and
+// FMA (vmath.Enabled false) it does nothing and reports false, and the plain
+// loop runs. The results are the loop's, bit for bit
+// (TestBCESumMatchesReference and TestBCEBackwardMatchesScalar check them).
+
+// bceSumSIMD returns bceSum(y, yhat). Each lane computes both clamped logs
+// (vmath.Log4 and vmath.Log1p4, math's bits) and picks the term of bceSum's
+// case; the terms are then added one by one in bceSum's order, so the sum is
+// bceSum's, bit for bit. (s −= a and s += (−a) round alike.) The last
+// len(yhat) mod 4 terms are added by bceSum's own loop, copied.
+func bceSumSIMD(y, yhat []float64) (sum float64, ok bool) {
 	if !vmath.Enabled {
-		return 0, 0
+		return 0, false
 	}
-	n = len(yhat) &^ 3
-	y, yhat = y[:n], yhat[:n]
+	n := len(yhat) &^ 3
+	y = y[:len(yhat)]
 	zero, one := archsimd.BroadcastFloat64x4(0), archsimd.BroadcastFloat64x4(1)
 	minLog := archsimd.BroadcastFloat64x4(bceMinLog)
 	sign := archsimd.BroadcastUint64x4(1 << 63)
@@ -47,18 +53,29 @@ func bceSumVector(y, yhat []float64) (sum float64, n int) {
 		sum += terms[3]
 	}
 	archsimd.ClearAVXUpperBits()
-	return sum, n
+	for i := n; i < len(yhat); i++ {
+		switch t, p := y[i], yhat[i]; {
+		case t == 0 && p >= 0:
+			sum -= max(math.Log1p(-p), bceMinLog)
+		case t == 1 && p <= 1:
+			sum -= max(math.Log(p), bceMinLog)
+		default:
+			logP := max(math.Log(p), bceMinLog)
+			log1mP := max(math.Log1p(-p), bceMinLog)
+			sum += (t-1)*log1mP - t*logP
+		}
+	}
+	return sum, true
 }
 
-// bceGradVector sets g[i] = (p[i] − t[i]) / max((1 − p[i])·p[i], ε) / k for
-// the elements of whole groups of four, as BCE.Backward's loop does, and
-// returns how many it did.
-func bceGradVector(g, t, p []float64, k float64) int {
+// bceGradSIMD sets g[i] = (p[i] − t[i]) / max((1 − p[i])·p[i], ε) / k, as
+// BCE.Backward's loop does.
+func bceGradSIMD(g, t, p []float64, k float64) bool {
 	if !vmath.Enabled {
-		return 0
+		return false
 	}
 	n := len(p) &^ 3
-	g, t = g[:n], t[:n]
+	g, t = g[:len(p)], t[:len(p)]
 	one, eps := archsimd.BroadcastFloat64x4(1), archsimd.BroadcastFloat64x4(bceMinDenominator)
 	kv := archsimd.BroadcastFloat64x4(k)
 	for i := 0; i < n; i += 4 {
@@ -69,5 +86,8 @@ func bceGradVector(g, t, p []float64, k float64) int {
 		pi.Sub(ti).Div(d).Div(kv).Store((*[4]float64)(g[i:]))
 	}
 	archsimd.ClearAVXUpperBits()
-	return n
+	for i := n; i < len(p); i++ {
+		g[i] = (p[i] - t[i]) / max((1-p[i])*p[i], bceMinDenominator) / k
+	}
+	return true
 }
