@@ -82,7 +82,7 @@ func (c *Concat) Forward(x *tensor.Tensor) *tensor.Tensor {
 		outs[k], c.widths[k] = y, y.Shape[len(y.Shape)-1]
 		total += c.widths[k]
 	}
-	c.out = reuseBuffer(c.out, c.shapeWithLast(outs[0], total)...)
+	c.out = tensor.Reuse(c.out, c.shapeWithLast(outs[0], total)...)
 
 	// Row r of the output (all axes but the last merged) is the rows r of
 	// the branches' outputs, one after the other.
@@ -111,7 +111,7 @@ func (c *Concat) BackwardUpdateGradient(x, delta *tensor.Tensor) {
 func (c *Concat) BackwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 	const op = "layers.Concat.BackwardDelta"
 	c.split(op, delta)
-	c.dx = reuseBuffer(c.dx, x.Shape...)
+	c.dx = tensor.Reuse(c.dx, x.Shape...)
 	for k, b := range c.branches {
 		dk := b.BackwardDelta(x, c.deltas[k])
 		mustSameShape(op, "branch "+strconv.Itoa(k)+" input gradient", dk, "input", x)
@@ -136,7 +136,7 @@ func (c *Concat) split(op string, delta *tensor.Tensor) {
 	}
 	rows, off := len(delta.Data)/max(1, total), 0
 	for k, w := range c.widths {
-		c.deltas[k] = reuseBuffer(c.deltas[k], c.shapeWithLast(c.out, w)...)
+		c.deltas[k] = tensor.Reuse(c.deltas[k], c.shapeWithLast(c.out, w)...)
 		d := c.deltas[k].Data
 		for r := range rows {
 			copy(d[r*w:(r+1)*w], delta.Data[r*total+off:r*total+off+w])

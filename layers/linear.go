@@ -70,7 +70,7 @@ func (l *Linear) Out() int { return l.Weight.Value.Shape[1] }
 // Forward returns Y = X·W + b (N×out) in a buffer owned by l.
 func (l *Linear) Forward(x *tensor.Tensor) *tensor.Tensor {
 	l.mustInput("layers.Linear.Forward", x)
-	l.out = reuseBuffer(l.out, x.Shape[0], l.Out())
+	l.out = tensor.Reuse(l.out, x.Shape[0], l.Out())
 	tensor.Gemm(false, false, 1, x, l.Weight.Value, 0, l.out)
 	if l.Bias != nil {
 		tensor.AddRowVector(l.out, l.out, l.Bias.Value)
@@ -98,7 +98,7 @@ func (l *Linear) BackwardUpdateGradient(x, delta *tensor.Tensor) {
 func (l *Linear) BackwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 	l.mustInput("layers.Linear.BackwardDelta", x)
 	l.mustDelta("layers.Linear.BackwardDelta", x, delta)
-	l.dx = reuseBuffer(l.dx, x.Shape[0], l.In())
+	l.dx = tensor.Reuse(l.dx, x.Shape[0], l.In())
 	tensor.Gemm(false, true, 1, delta, l.Weight.Value, 0, l.dx)
 	return l.dx
 }

@@ -33,18 +33,13 @@ func NewLogSoftmax() *LogSoftmax { return &LogSoftmax{} }
 // Forward returns the row-wise log-softmax of X in a buffer owned by l.
 func (l *LogSoftmax) Forward(x *tensor.Tensor) *tensor.Tensor {
 	mustMatrix("layers.LogSoftmax.Forward", "input", x)
-	l.out = reuseBuffer(l.out, x.Shape...)
+	l.out = tensor.Reuse(l.out, x.Shape...)
 	for n := range x.Shape[0] {
 		row, y := x.Row(n), l.out.Row(n)
-		m := math.Inf(-1)
-		for _, v := range row {
-			m = max(m, v) // NaN-propagating
+		lse := tensor.LogSumExp(row) // Mₙ + log Σₖ exp(Xₙₖ − Mₙ)
+		if math.IsInf(lse, 1) {
+			lse = math.NaN() // a row holding +Inf: NaN throughout, as torch.log_softmax
 		}
-		sum := 0.0
-		for _, v := range row {
-			sum += math.Exp(v - m)
-		}
-		lse := m + math.Log(sum)
 		for j, v := range row {
 			y[j] = v - lse
 		}
@@ -63,7 +58,7 @@ func (l *LogSoftmax) BackwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 	if x != l.in {
 		l.Forward(x)
 	}
-	l.dx = reuseBuffer(l.dx, x.Shape...)
+	l.dx = tensor.Reuse(l.dx, x.Shape...)
 	for n := range x.Shape[0] {
 		y, d, dx := l.out.Row(n), delta.Row(n), l.dx.Row(n)
 		sum := 0.0

@@ -20,7 +20,7 @@ func NewReLU() *ReLU { return &ReLU{} }
 
 // Forward returns max(0, X) in a buffer owned by r.
 func (r *ReLU) Forward(x *tensor.Tensor) *tensor.Tensor {
-	r.out = reuseBuffer(r.out, x.Shape...)
+	r.out = tensor.Reuse(r.out, x.Shape...)
 	y := r.out.Data
 	for i, v := range x.Data {
 		if v <= 0 { // false for NaN, which passes through
@@ -37,7 +37,7 @@ func (r *ReLU) BackwardUpdateGradient(x, delta *tensor.Tensor) {}
 // BackwardDelta returns δ where X > 0 and 0 elsewhere, in a buffer owned by r.
 func (r *ReLU) BackwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 	mustSameShape("layers.ReLU.BackwardDelta", "delta", delta, "input", x)
-	r.dx = reuseBuffer(r.dx, x.Shape...)
+	r.dx = tensor.Reuse(r.dx, x.Shape...)
 	dx, d := r.dx.Data, delta.Data[:len(r.dx.Data)]
 	for i, v := range x.Data {
 		if v <= 0 { // as PyTorch: a NaN input passes δ through

@@ -6,9 +6,10 @@ import (
 	"github.com/nndiy/nndiy/tensor"
 )
 
-// This file holds the shape checks and the buffer reuse shared by every
-// module of the package. A shape mismatch is a programmer error: the module
-// panics with a message naming the operation and both shapes, as in
+// This file holds the shape checks shared by every module of the package
+// (the buffers they return are kept with tensor.Reuse). A shape mismatch is
+// a programmer error: the module panics with a message naming the operation
+// and both shapes, as in
 //
 //	layers.Linear.Forward: input shape [3 5] does not match weight shape [4 2]
 
@@ -49,25 +50,6 @@ func mustShape(op, name string, t *tensor.Tensor, want ...int) {
 		}
 		panic(fmt.Sprintf("%s: %s shape %v does not match expected shape %v", op, name, t.Shape, w))
 	}
-}
-
-// reuseBuffer returns buf reshaped to shape when its storage is large
-// enough, and a new zeroed tensor otherwise (buf nil, too small, or of
-// another rank). The contents of a reused buffer are stale: callers
-// overwrite every element. Reusing the storage, not only an exact shape,
-// means that the short last batch of an epoch does not reallocate every
-// buffer twice per epoch.
-func reuseBuffer(buf *tensor.Tensor, shape ...int) *tensor.Tensor {
-	n := 1
-	for _, d := range shape {
-		n *= d
-	}
-	if buf == nil || cap(buf.Data) < n || len(buf.Shape) != len(shape) {
-		return tensor.New(shape...)
-	}
-	copy(buf.Shape, shape)
-	buf.Data = buf.Data[:n]
-	return buf
 }
 
 // noParameters gives a module without parameters the three parameter

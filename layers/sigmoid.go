@@ -46,7 +46,7 @@ func sigmoid(x float64) float64 {
 
 // Forward returns σ(X) in a buffer owned by s.
 func (s *Sigmoid) Forward(x *tensor.Tensor) *tensor.Tensor {
-	s.out = reuseBuffer(s.out, x.Shape...)
+	s.out = tensor.Reuse(s.out, x.Shape...)
 	y, xs := s.out.Data, x.Data[:len(s.out.Data)]
 	if !sigmoidSIMD(y, xs) { // the same bits four at a time in the SIMD build: activation_simd.go
 		for i, v := range xs {
@@ -66,7 +66,7 @@ func (s *Sigmoid) BackwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 	if x != s.in {
 		s.Forward(x)
 	}
-	s.dx = reuseBuffer(s.dx, x.Shape...)
+	s.dx = tensor.Reuse(s.dx, x.Shape...)
 	dx, d, y := s.dx.Data, delta.Data[:len(s.dx.Data)], s.out.Data[:len(s.dx.Data)]
 	if !sigmoidBackwardSIMD(dx, d, y) {
 		for i := range d {

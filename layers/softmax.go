@@ -35,7 +35,7 @@ func NewSoftmax() *Softmax { return &Softmax{} }
 // Forward returns the row-wise softmax of X in a buffer owned by s.
 func (s *Softmax) Forward(x *tensor.Tensor) *tensor.Tensor {
 	mustMatrix("layers.Softmax.Forward", "input", x)
-	s.out = reuseBuffer(s.out, x.Shape...)
+	s.out = tensor.Reuse(s.out, x.Shape...)
 	for n := range x.Shape[0] {
 		row, y := x.Row(n), s.out.Row(n)
 		m := math.Inf(-1)
@@ -65,7 +65,7 @@ func (s *Softmax) BackwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 	if x != s.in {
 		s.Forward(x)
 	}
-	s.dx = reuseBuffer(s.dx, x.Shape...)
+	s.dx = tensor.Reuse(s.dx, x.Shape...)
 	for n := range x.Shape[0] {
 		y, d, dx := s.out.Row(n), delta.Row(n), s.dx.Row(n)
 		dot := 0.0

@@ -27,7 +27,7 @@ func NewTanh() *Tanh { return &Tanh{} }
 
 // Forward returns tanh(X) in a buffer owned by t.
 func (t *Tanh) Forward(x *tensor.Tensor) *tensor.Tensor {
-	t.out = reuseBuffer(t.out, x.Shape...)
+	t.out = tensor.Reuse(t.out, x.Shape...)
 	y, xs := t.out.Data, x.Data[:len(t.out.Data)]
 	if !tanhSIMD(y, xs) { // the same bits four at a time in the SIMD build: activation_simd.go
 		for i, v := range xs {
@@ -47,7 +47,7 @@ func (t *Tanh) BackwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 	if x != t.in {
 		t.Forward(x)
 	}
-	t.dx = reuseBuffer(t.dx, x.Shape...)
+	t.dx = tensor.Reuse(t.dx, x.Shape...)
 	dx, d, y := t.dx.Data, delta.Data[:len(t.dx.Data)], t.out.Data[:len(t.dx.Data)]
 	if !tanhBackwardSIMD(dx, d, y) {
 		for i := range d {

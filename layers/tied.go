@@ -67,7 +67,7 @@ func (l *TiedLinear) Out() int { return l.Tied.In() }
 // Forward returns Y = X·Wᵀ + c (N×in) in a buffer owned by l.
 func (l *TiedLinear) Forward(x *tensor.Tensor) *tensor.Tensor {
 	l.mustInput("layers.TiedLinear.Forward", x)
-	l.out = reuseBuffer(l.out, x.Shape[0], l.Out())
+	l.out = tensor.Reuse(l.out, x.Shape[0], l.Out())
 	tensor.Gemm(false, true, 1, x, l.Tied.Weight.Value, 0, l.out)
 	tensor.AddRowVector(l.out, l.out, l.Bias.Value)
 	return l.out
@@ -91,7 +91,7 @@ func (l *TiedLinear) BackwardUpdateGradient(x, delta *tensor.Tensor) {
 func (l *TiedLinear) BackwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 	l.mustInput("layers.TiedLinear.BackwardDelta", x)
 	l.mustDelta("layers.TiedLinear.BackwardDelta", x, delta)
-	l.dx = reuseBuffer(l.dx, x.Shape[0], l.In())
+	l.dx = tensor.Reuse(l.dx, x.Shape[0], l.In())
 	tensor.Gemm(false, false, 1, delta, l.Tied.Weight.Value, 0, l.dx)
 	return l.dx
 }

@@ -54,7 +54,7 @@ func NewTransposeImage(height, width int) *TransposeImage {
 // It panics unless x's examples hold a whole number of H×W images.
 func (m *TransposeImage) Forward(x *tensor.Tensor) *tensor.Tensor {
 	c := m.channels("layers.TransposeImage.Forward", x)
-	m.out = reuseBuffer(m.out, m.swapShape(x.Shape)...)
+	m.out = tensor.Reuse(m.out, m.swapShape(x.Shape)...)
 	transposeImages(m.out.Data, x.Data, x.Shape[0], m.h, m.w, c)
 	return m.out
 }
@@ -70,7 +70,7 @@ func (m *TransposeImage) BackwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 	if want := m.swapShape(x.Shape); !slices.Equal(delta.Shape, want) {
 		panicShapes(op, "delta", delta.Shape, "output", want)
 	}
-	m.dx = reuseBuffer(m.dx, x.Shape...)
+	m.dx = tensor.Reuse(m.dx, x.Shape...)
 	transposeImages(m.dx.Data, delta.Data, x.Shape[0], m.w, m.h, c)
 	return m.dx
 }

@@ -94,7 +94,7 @@ func bceSum(y, yhat []float64) float64 {
 // by l.
 func (l *BCE) Backward(y, yhat *tensor.Tensor) *tensor.Tensor {
 	mustSameShape("losses.BCE.Backward", y, yhat)
-	l.grad = gradBuffer(l.grad, yhat)
+	l.grad = tensor.Reuse(l.grad, yhat.Shape...)
 	k := float64(yhat.Len())
 	g, t, p := l.grad.Data, y.Data[:len(yhat.Data)], yhat.Data
 	if !bceGradSIMD(g, t, p, k) { // the same bits four at a time in the SIMD build: bce_simd.go

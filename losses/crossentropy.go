@@ -63,7 +63,7 @@ func crossEntropyRow(y, yhat []float64) float64 {
 // Backward returns −(1/N)·y/max(ŷ, 1e-12) in a buffer owned by l.
 func (l *CrossEntropy) Backward(y, yhat *tensor.Tensor) *tensor.Tensor {
 	mustSameMatrix("losses.CrossEntropy.Backward", y, yhat)
-	l.grad = gradBuffer(l.grad, yhat)
+	l.grad = tensor.Reuse(l.grad, yhat.Shape...)
 	n := float64(yhat.Shape[0])
 	g, t := l.grad.Data, y.Data[:len(yhat.Data)]
 	for i, p := range yhat.Data {

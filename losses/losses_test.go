@@ -123,6 +123,8 @@ func TestSpecialCases(t *testing.T) {
 		{"SoftmaxCrossEntropy/negInfLogit", losses.NewSoftmaxCrossEntropy(), []float64{0, 1}, []float64{-inf, 0}, 0, []float64{0, 0}},
 		{"SoftmaxCrossEntropy/large", losses.NewSoftmaxCrossEntropy(), []float64{1, 0}, []float64{-1000, 1000}, 2000, []float64{-1, 1}},
 		{"SoftmaxCrossEntropy/infLogit", losses.NewSoftmaxCrossEntropy(), []float64{1, 0}, []float64{inf, 0}, nan, nil},
+		{"SoftmaxCrossEntropy/infOtherLogit", losses.NewSoftmaxCrossEntropy(), []float64{0, 1}, []float64{inf, 0}, nan, []float64{nan, nan}},
+		{"SoftmaxCrossEntropy/allNegInf", losses.NewSoftmaxCrossEntropy(), []float64{0, 1}, []float64{-inf, -inf}, nan, []float64{nan, nan}},
 	}
 	same := func(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }
 	for _, tt := range tests {

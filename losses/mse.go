@@ -48,7 +48,7 @@ func mseSum(y, yhat []float64) float64 {
 // Backward returns (2/K)·(ŷ − y) in a buffer owned by l.
 func (l *MSE) Backward(y, yhat *tensor.Tensor) *tensor.Tensor {
 	mustSameShape("losses.MSE.Backward", y, yhat)
-	l.grad = gradBuffer(l.grad, yhat)
+	l.grad = tensor.Reuse(l.grad, yhat.Shape...)
 	s := 2 / float64(yhat.Len())
 	g, t := l.grad.Data, y.Data[:len(yhat.Data)]
 	for i, p := range yhat.Data {

@@ -54,7 +54,7 @@ func nllRow(y, yhat []float64) float64 {
 // Backward returns −(1/N)·y in a buffer owned by l.
 func (l *NLL) Backward(y, yhat *tensor.Tensor) *tensor.Tensor {
 	mustSameMatrix("losses.NLL.Backward", y, yhat)
-	l.grad = gradBuffer(l.grad, yhat)
+	l.grad = tensor.Reuse(l.grad, yhat.Shape...)
 	n := float64(yhat.Shape[0])
 	g := l.grad.Data
 	for i, t := range y.Data {

@@ -41,19 +41,6 @@ func perExampleDst(op string, dst []float64, yhat *tensor.Tensor) []float64 {
 	return dst
 }
 
-// gradBuffer returns buf reshaped like yhat when its storage is large enough,
-// and a new tensor otherwise. Its contents are stale: callers overwrite
-// every element.
-func gradBuffer(buf, yhat *tensor.Tensor) *tensor.Tensor {
-	n := yhat.Len()
-	if buf == nil || cap(buf.Data) < n || len(buf.Shape) != len(yhat.Shape) {
-		return tensor.New(yhat.Shape...)
-	}
-	copy(buf.Shape, yhat.Shape)
-	buf.Data = buf.Data[:n]
-	return buf
-}
-
 // rowLen returns the number of values per example of t (all but the first
 // dimension).
 func rowLen(t *tensor.Tensor) int {

@@ -50,18 +50,15 @@ func (l *SoftmaxCrossEntropy) PerExample(dst []float64, y, yhat *tensor.Tensor) 
 	return dst
 }
 
-// logSumExpRow returns M + log Σⱼ exp(xⱼ − M) with M = maxⱼ xⱼ, as
-// layers.LogSoftmax: a row of only −Inf, or holding +Inf or NaN, gives NaN.
+// logSumExpRow returns tensor.LogSumExp(x), Mₙ + log Σⱼ exp(xⱼ − Mₙ), and
+// NaN where that is +Inf (a row holding +Inf): the log-softmax xⱼ − LSE is
+// then NaN throughout, as layers.LogSoftmax and torch.log_softmax.
 func logSumExpRow(x []float64) float64 {
-	m := math.Inf(-1)
-	for _, v := range x {
-		m = max(m, v) // NaN-propagating
+	lse := tensor.LogSumExp(x)
+	if math.IsInf(lse, 1) {
+		return math.NaN()
 	}
-	s := 0.0
-	for _, v := range x {
-		s += math.Exp(v - m)
-	}
-	return m + math.Log(s)
+	return lse
 }
 
 // softmaxCrossEntropyRow returns −Σⱼ yⱼ·(ŷⱼ − LSE), the log-softmax
@@ -81,7 +78,7 @@ func softmaxCrossEntropyRow(y, yhat []float64) float64 {
 // Backward returns (1/N)·(softmax(ŷ)·S − y) in a buffer owned by l.
 func (l *SoftmaxCrossEntropy) Backward(y, yhat *tensor.Tensor) *tensor.Tensor {
 	mustSameMatrix("losses.SoftmaxCrossEntropy.Backward", y, yhat)
-	l.grad = gradBuffer(l.grad, yhat)
+	l.grad = tensor.Reuse(l.grad, yhat.Shape...)
 	n := float64(yhat.Shape[0])
 	for i := range yhat.Shape[0] {
 		x, t, g := yhat.Row(i), y.Row(i), l.grad.Row(i)

@@ -15,7 +15,9 @@
 // Operations that produce a tensor take a destination as their first
 // argument, write the result into it and return it: Add(dst, a, b) sets
 // dst = a + b. A nil destination is allocated. Passing buffers that live as
-// long as a model is what lets a training step run without allocating.
+// long as a model is what lets a training step run without allocating; the
+// layers and losses keep theirs with Reuse, which reshapes a buffer within
+// its storage and allocates only when a batch needs more.
 //
 // Random fills take an explicit *rand.Rand (math/rand/v2) so that a seed
 // fixes every number of a run.

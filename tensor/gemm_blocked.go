@@ -87,13 +87,6 @@ type gemmWorkspace struct {
 	ap, bp, acc []float64
 }
 
-func grow(s []float64, n int) []float64 {
-	if cap(s) < n {
-		return make([]float64, n)
-	}
-	return s[:n]
-}
-
 // gemmBlocked runs the blocked product on at most workers goroutines, the
 // caller included. The result does not depend on workers. It needs m, n,
 // k ≥ 1 and alpha ≠ 0 (gemm handles the other cases).

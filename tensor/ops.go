@@ -186,6 +186,8 @@ func RowMax(dst, a *Tensor) *Tensor {
 	return dst
 }
 
+// maxOf returns the largest element of x: the first NaN if x holds one,
+// −Inf if x is empty.
 func maxOf(x []float64) float64 {
 	m := math.Inf(-1)
 	for _, v := range x {
@@ -199,11 +201,9 @@ func maxOf(x []float64) float64 {
 	return m
 }
 
-// RowArgmax sets dst[i] to the index of the largest element of row i of a
-// and returns dst; a nil dst is allocated. This is the predicted class of a
-// classifier's output. As torch.argmax, it returns the first index of the
-// maximum, and a NaN counts as larger than any number (the first NaN wins).
-// It panics if a has rows but no columns.
+// RowArgmax sets dst[i] = Argmax(row i of a), the predicted class of each
+// row of a classifier's output, and returns dst; a nil dst is allocated. It
+// panics if a has rows but no columns.
 func RowArgmax(dst []int, a *Tensor) []int {
 	a.must2D("RowArgmax")
 	m, n := a.Shape[0], a.Shape[1]
@@ -217,27 +217,36 @@ func RowArgmax(dst []int, a *Tensor) []int {
 		panic(fmt.Sprintf("tensor.RowArgmax: empty rows in shape %v", a.Shape))
 	}
 	for i := 0; i < m; i++ {
-		row, best := a.Row(i), 0
-		for j, v := range row {
-			if math.IsNaN(v) {
-				best = j
-				break
-			}
-			if v > row[best] {
-				best = j
-			}
-		}
-		dst[i] = best
+		dst[i] = Argmax(a.Row(i))
 	}
 	return dst
 }
 
-// RowLogSumExp sets dst[i] = log Σⱼ exp(a[i][j]) for the m×n matrix a,
-// computed as M + log Σⱼ exp(a[i][j] − M) with M the row maximum so that no
-// exponential overflows.
+// Argmax returns the index of the largest element of x, the first one if
+// several are equal, as torch.argmax. Special cases:
 //
-// Special cases: a row of all −Inf (or an empty row) gives −Inf; a row holding
-// +Inf gives +Inf; a row holding NaN gives NaN.
+//	Argmax(x) = the index of the first NaN, if x holds a NaN (NaN counts as larger than any number)
+//	Argmax(x) = the index of the first +Inf, if x holds +Inf and no NaN
+//	Argmax(x) = 0 if every element is −Inf
+//	Argmax(x) = −1 if x is empty
+func Argmax(x []float64) int {
+	if len(x) == 0 {
+		return -1
+	}
+	best := 0
+	for j, v := range x {
+		if math.IsNaN(v) {
+			return j
+		}
+		if v > x[best] {
+			best = j
+		}
+	}
+	return best
+}
+
+// RowLogSumExp sets dst[i] = LogSumExp(row i of a) for the m×n matrix a, an
+// m×1 column: the normaliser of a row-wise log-softmax.
 func RowLogSumExp(dst, a *Tensor) *Tensor {
 	a.must2D("RowLogSumExp")
 	m := a.Shape[0]
@@ -248,7 +257,22 @@ func RowLogSumExp(dst, a *Tensor) *Tensor {
 	return dst
 }
 
-// LogSumExp returns log Σ exp(x[i]), max-shifted as RowLogSumExp.
+// LogSumExp returns log Σᵢ exp(xᵢ), computed as
+//
+//	M + log Σᵢ exp(xᵢ − M)        M = maxᵢ xᵢ
+//
+// so that no exponential overflows (each is at most exp(0) = 1) and the
+// largest term, exp(0), keeps the sum away from log 0. Special cases, as
+// torch.logsumexp:
+//
+//	LogSumExp(x) = NaN if x holds a NaN
+//	LogSumExp(x) = +Inf if x holds +Inf
+//	LogSumExp(x) = −Inf if every element is −Inf, or x is empty
+//
+// and an element −Inf adds exp(−Inf) = 0 to the sum. Note that log-softmax,
+// x − LogSumExp(x), is NaN wherever x holds +Inf, as torch.log_softmax
+// (Inf − Inf); layers.LogSoftmax and losses.SoftmaxCrossEntropy make the
+// whole row NaN then.
 func LogSumExp(x []float64) float64 {
 	mx := maxOf(x)
 	if math.IsInf(mx, 0) || math.IsNaN(mx) {

@@ -127,6 +127,7 @@ func TestRowReductions(t *testing.T) {
 		{[]float64{-inf, 2, -inf}, 2, 1, 2},
 		{[]float64{-inf, -inf}, -inf, 0, -inf},
 		{[]float64{inf, 1, inf}, inf, 0, inf},
+		{[]float64{1, inf}, inf, 1, inf},
 		{[]float64{1, nan, 2}, nan, 1, nan},
 		{[]float64{nan, 3, nan}, nan, 0, nan},
 		{[]float64{1, inf, nan}, nan, 2, nan},
@@ -140,6 +141,9 @@ func TestRowReductions(t *testing.T) {
 		if got := RowArgmax(nil, a)[0]; got != tt.argmax {
 			t.Errorf("RowArgmax(%v) = %v, want %v", tt.row, got, tt.argmax)
 		}
+		if got := Argmax(tt.row); got != tt.argmax {
+			t.Errorf("Argmax(%v) = %v, want %v", tt.row, got, tt.argmax)
+		}
 		got := RowLogSumExp(nil, a).Data[0]
 		if got != tt.lse && !(math.IsNaN(got) && math.IsNaN(tt.lse)) && !Close(got, tt.lse, veryClose, 0) {
 			t.Errorf("RowLogSumExp(%v) = %v, want %v", tt.row, got, tt.lse)
@@ -147,6 +151,9 @@ func TestRowReductions(t *testing.T) {
 		if lse := LogSumExp(tt.row); !sameFloat(lse, got) {
 			t.Errorf("LogSumExp(%v) = %v, RowLogSumExp %v", tt.row, lse, got)
 		}
+	}
+	if got := Argmax(nil); got != -1 {
+		t.Errorf("Argmax of nothing = %v, want -1", got)
 	}
 	if got := LogSumExp(nil); !math.IsInf(got, -1) {
 		t.Errorf("LogSumExp of nothing = %v, want -Inf", got)

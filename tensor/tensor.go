@@ -34,6 +34,35 @@ func FromSlice(data []float64, shape ...int) *Tensor {
 	return &Tensor{Shape: copyShape(shape), Data: data}
 }
 
+// Reuse returns t reshaped to shape when its storage can hold that many
+// values, and a new zeroed tensor otherwise (t nil or too small). It is how
+// the layers and losses keep the buffers they return from one batch to the
+// next: the short last batch of an epoch fits in the storage of a full one,
+// so a training step stops allocating once the largest batch has been
+// seen. A reused tensor's values are stale (whatever it held last): the
+// caller overwrites every one. t must be a buffer that the caller owns, not
+// a view (Reshape, FromSlice) of someone else's data. It panics if a
+// dimension is negative.
+func Reuse(t *Tensor, shape ...int) *Tensor {
+	if t == nil {
+		return New(shape...)
+	}
+	n := checkedSize("tensor.Reuse", shape)
+	t.Shape = append(t.Shape[:0], shape...)
+	t.Data = grow(t.Data, n)
+	return t
+}
+
+// grow returns s resliced to n values, or a new zeroed slice of n values when
+// its capacity is smaller: the one reuse rule of the package, for Reuse and
+// for Gemm's packing buffers.
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
 // copyShape returns a copy of shape for a panic message. Formatting the
 // copy rather than shape itself keeps shape from escaping to the heap, so
 // that a call such as New(m, n) does not allocate its variadic slice.

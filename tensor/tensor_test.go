@@ -243,3 +243,42 @@ func TestNewAllocations(t *testing.T) {
 		}
 	}
 }
+
+// TestReuse checks that Reuse keeps the storage whenever it is large enough,
+// whatever the rank, allocates nothing then, and allocates otherwise.
+func TestReuse(t *testing.T) {
+	buf := New(4, 3)
+	data := &buf.Data[0]
+	tests := []struct {
+		shape []int
+		same  bool
+	}{
+		{[]int{2, 3}, true},     // a short last batch
+		{[]int{4, 3}, true},     // back to a full one
+		{[]int{12}, true},       // another rank, the same storage
+		{[]int{2, 2, 3}, true},  // a third rank
+		{[]int{0, 3}, true},     // an empty batch
+		{[]int{5, 3}, false},    // too large: a new tensor
+		{[]int{5, 3, 1}, false}, // still too large for the original storage
+	}
+	for _, tt := range tests {
+		before := buf
+		got := Reuse(buf, tt.shape...)
+		if !slices.Equal(got.Shape, tt.shape) || got.Len() != New(tt.shape...).Len() {
+			t.Errorf("Reuse(%v): shape %v, %d values", tt.shape, got.Shape, got.Len())
+		}
+		if reused := got == before && cap(got.Data) > 0 && &got.Data[:1][0] == data; reused != tt.same {
+			t.Errorf("Reuse(%v): reused the storage %v, want %v", tt.shape, reused, tt.same)
+		}
+		if tt.same {
+			buf = got
+		}
+	}
+	if got := Reuse(nil, 2, 3); !slices.Equal(got.Shape, []int{2, 3}) || got.Len() != 6 {
+		t.Errorf("Reuse(nil, 2, 3) = %v", got)
+	}
+	if n := testing.AllocsPerRun(100, func() { allocSink = Reuse(buf, 3, 4) }); n != 0 {
+		t.Errorf("Reuse into a large enough buffer: %v allocations, want 0", n)
+	}
+	wantPanic(t, "Reuse(2, -1)", func() { Reuse(buf, 2, -1) }, "tensor.Reuse", "[2 -1]")
+}
