@@ -11,17 +11,9 @@ import (
 	"testing"
 
 	"github.com/nndiy/nndiy/experiments/internal/cli"
+	"github.com/nndiy/nndiy/experiments/internal/digits"
 	"github.com/nndiy/nndiy/experiments/internal/plot"
 )
-
-// dataFlags are the tests' digits: USPS when $NNDIY_DATA names it,
-// generated digits otherwise, so that a test never downloads.
-func dataFlags() []string {
-	if os.Getenv("NNDIY_DATA") == "" {
-		return []string{"-synthetic"}
-	}
-	return nil
-}
 
 func number(t *testing.T, s string) float64 {
 	v, err := strconv.ParseFloat(strings.TrimSuffix(s, " %"), 64)
@@ -36,7 +28,7 @@ func number(t *testing.T, s string) float64 {
 func TestQuickRun(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
-	if err := run(append([]string{"-quick", "-grid", "-out", dir, "-markdown"}, dataFlags()...), &out, io.Discard); err != nil {
+	if err := run(append([]string{"-quick", "-grid", "-out", dir, "-markdown"}, digits.TestFlags()...), &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	md := out.String()

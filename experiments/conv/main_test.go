@@ -13,23 +13,15 @@ import (
 	"testing"
 
 	"github.com/nndiy/nndiy/experiments/internal/cli"
+	"github.com/nndiy/nndiy/experiments/internal/digits"
 	"github.com/nndiy/nndiy/experiments/internal/plot"
 	"github.com/nndiy/nndiy/tensor"
 )
 
-// dataFlags are the tests' digits: USPS when $NNDIY_DATA names it,
-// generated digits otherwise, so that a test never downloads.
-func dataFlags() []string {
-	if os.Getenv("NNDIY_DATA") == "" {
-		return []string{"-synthetic"}
-	}
-	return nil
-}
-
 func TestQuickRun(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
-	if err := run(append([]string{"-quick", "-out", dir, "-markdown"}, dataFlags()...), &out, io.Discard); err != nil {
+	if err := run(append([]string{"-quick", "-out", dir, "-markdown"}, digits.TestFlags()...), &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	md := out.String()
@@ -68,7 +60,7 @@ func TestQuickRun(t *testing.T) {
 // exactly the same test results; the same seed trains the same network.
 func TestSaveLoadAndDeterminism(t *testing.T) {
 	ckpt := filepath.Join(t.TempDir(), "new", "net.ckpt") // run makes the directory
-	args := append([]string{"-quick", "-epochs", "1", "-model", "conv2d", "-out", t.TempDir()}, dataFlags()...)
+	args := append([]string{"-quick", "-epochs", "1", "-model", "conv2d", "-out", t.TempDir()}, digits.TestFlags()...)
 	var trained, loaded, again bytes.Buffer
 	for _, c := range []struct {
 		extra []string

@@ -11,17 +11,9 @@ import (
 	"testing"
 
 	"github.com/nndiy/nndiy/experiments/internal/cli"
+	"github.com/nndiy/nndiy/experiments/internal/digits"
 	"github.com/nndiy/nndiy/experiments/internal/plot"
 )
-
-// dataFlags are the tests' digits: USPS when $NNDIY_DATA names it,
-// generated digits otherwise, so that a test never downloads.
-func dataFlags() []string {
-	if os.Getenv("NNDIY_DATA") == "" {
-		return []string{"-synthetic"}
-	}
-	return nil
-}
 
 // rows returns the cells of the Markdown table rows of out whose first
 // cell is part.
@@ -53,7 +45,7 @@ func TestQuickRun(t *testing.T) {
 	dir := t.TempDir()
 	ckpt := filepath.Join(dir, "new", "mlp.ckpt") // -save creates the directory
 	var out bytes.Buffer
-	args := append([]string{"-quick", "-epochs", "10", "-out", dir, "-save", ckpt, "-markdown"}, dataFlags()...)
+	args := append([]string{"-quick", "-epochs", "10", "-out", dir, "-save", ckpt, "-markdown"}, digits.TestFlags()...)
 	if err := run(args, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +89,7 @@ func TestQuickRun(t *testing.T) {
 	// The checkpoint holds the better recipe's fused network: loading it
 	// gives its accuracy, without training.
 	var loaded bytes.Buffer
-	if err := run(append([]string{"-quick", "-out", dir, "-load", ckpt}, dataFlags()...), &loaded, io.Discard); err != nil {
+	if err := run(append([]string{"-quick", "-out", dir, "-load", ckpt}, digits.TestFlags()...), &loaded, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	want := rows(md, "better recipe")[1][5]

@@ -16,7 +16,8 @@
 // Load reads USPS with data.FindUSPS (the -data directory, then $NNDIY_DATA,
 // the cache, a download), or generates digits when Synthetic is set.
 // TestSource is the source of the tests: the real data when $NNDIY_DATA names
-// it, generated digits otherwise, so that the tests never download.
+// it, generated digits otherwise, so that the tests never download;
+// TestFlags gives the same choice as command-line flags.
 //
 // # Synthetic digits
 //
@@ -43,6 +44,6 @@
 // LoadSets applies the -quick and -val flags to a Source, Shifted gives the
 // training images redrawn with new shifts each epoch (the -shift flag),
 // PrepareSave creates the directory of a -save file before training, and
-// FigureSaver and WriteFigureLinks write an experiment's figures and link
-// them in its Markdown section.
+// Describe names the files a run read and their format. Nothing here builds
+// a network, picks a loss or trains: the experiments' mains do.
 package digits

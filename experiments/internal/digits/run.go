@@ -2,15 +2,11 @@ package digits
 
 import (
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/nndiy/nndiy/data"
-	"github.com/nndiy/nndiy/experiments/internal/cli"
-	"github.com/nndiy/nndiy/experiments/internal/plot"
 	"github.com/nndiy/nndiy/tensor"
 )
 
@@ -64,30 +60,4 @@ func PrepareSave(path string) error {
 		return nil
 	}
 	return os.MkdirAll(filepath.Dir(path), 0o755)
-}
-
-// FigureSaver returns a function that writes a figure as SVG into cfg's
-// output directory under name and appends its path to *paths.
-func FigureSaver(cfg *cli.Config, paths *[]string) func(name string, f plot.Figure) error {
-	return func(name string, f plot.Figure) error {
-		path, err := cfg.Path(name)
-		if err != nil {
-			return err
-		}
-		if err := plot.SaveSVG(path, f); err != nil {
-			return err
-		}
-		*paths = append(*paths, path)
-		return nil
-	}
-}
-
-// WriteFigureLinks writes a Markdown image line for each figure of paths,
-// linked by its file name (relative to the output directory) and described
-// by the name without its extension.
-func WriteFigureLinks(w io.Writer, paths []string) {
-	for _, f := range paths {
-		name := filepath.Base(f)
-		fmt.Fprintf(w, "![%s](%s)\n", strings.TrimSuffix(name, filepath.Ext(name)), name)
-	}
 }

@@ -47,6 +47,16 @@ func TestSource() Source {
 	return Source{Synthetic: os.Getenv(data.DataEnv) == ""}
 }
 
+// TestFlags returns the flags that give an experiment's tests their digits,
+// as TestSource: none when $NNDIY_DATA names the USPS files, -synthetic
+// otherwise, so that a test never downloads.
+func TestFlags() []string {
+	if TestSource().Synthetic {
+		return []string{"-synthetic"}
+	}
+	return nil
+}
+
 // String names the source in a summary: "USPS" or "synthetic digits".
 func (s Source) String() string {
 	if s.Synthetic {
