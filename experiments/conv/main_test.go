@@ -15,6 +15,7 @@ import (
 	"github.com/nndiy/nndiy/experiments/internal/cli"
 	"github.com/nndiy/nndiy/experiments/internal/digits"
 	"github.com/nndiy/nndiy/experiments/internal/plot"
+	"github.com/nndiy/nndiy/layers"
 	"github.com/nndiy/nndiy/tensor"
 )
 
@@ -92,6 +93,8 @@ func TestModels(t *testing.T) {
 		{models[0], 3*32 + 4064*100 + 100 + 100*10 + 10},
 		// 5·5·16 + 16; 5·5·16·32 + 32; 512·100 + 100; 100·10 + 10.
 		{models[1], 5*5*16 + 16 + 5*5*16*32 + 32 + 512*100 + 100 + 100*10 + 10},
+		// Two branches of 3·32 kernel weights; 8128·100 + 100; 100·10 + 10.
+		{models[2], 2*3*32 + 8128*100 + 100 + 100*10 + 10},
 	} {
 		net := tc.m.build(rand.New(rand.NewPCG(1, 1)))
 		if got := countParameters(net); got != tc.params {
@@ -101,6 +104,49 @@ func TestModels(t *testing.T) {
 		if y := net.Forward(x); !slices.Equal(y.Shape, []int{3, 10}) {
 			t.Errorf("%s: output shape %v, want [3 10]", tc.m.name, y.Shape)
 		}
+	}
+}
+
+func TestSelectModels(t *testing.T) {
+	for _, tc := range []struct {
+		arg  string
+		want []string
+	}{
+		{"all", []string{"conv1d", "conv2d", "branches"}},
+		{"conv2d", []string{"conv2d"}},
+		{"branches,conv1d", []string{"conv1d", "branches"}}, // in the table's order
+	} {
+		chosen, err := selectModels(tc.arg)
+		var names []string
+		for _, m := range chosen {
+			names = append(names, m.name)
+		}
+		if err != nil || !slices.Equal(names, tc.want) {
+			t.Errorf("selectModels(%q) = %v, %v; want %v", tc.arg, names, err, tc.want)
+		}
+	}
+}
+
+// The column branch reads the digit down its columns: on an image whose
+// row i is all i, a kernel x[t+2] − x[t] gives 0 along a row and 2 down a
+// column, and so do the first pooled outputs of the two branches.
+func TestBranchesReadColumns(t *testing.T) {
+	net := models[2].build(rand.New(rand.NewPCG(1, 1)))
+	rows, columns := branchConvs(net)
+	for _, c := range []*layers.Conv1D{rows, columns} {
+		c.Weight.Value.Fill(0)
+		c.Weight.Value.Data[0*32], c.Weight.Value.Data[2*32] = -1, 1 // kernel 0: x[t+2] − x[t]
+	}
+	x := tensor.New(1, 256, 1)
+	for i := range 16 {
+		for j := range 16 {
+			x.Data[i*16+j] = float64(i)
+		}
+	}
+	y := net.Modules()[0].Forward(x) // the two branches' features side by side
+	// Kernel 0 at the first pooled position: feature 0 of each branch.
+	if r, c := y.Data[0], y.Data[4064]; r != 0 || c != 2 {
+		t.Errorf("first pooled output of kernel 0: rows %v, columns %v; want 0 and 2", r, c)
 	}
 }
 
@@ -133,6 +179,8 @@ func TestBadCommandLines(t *testing.T) {
 	}{
 		{[]string{"-epochs", "0"}, true},
 		{[]string{"-model", "conv3d"}, true},
+		{[]string{"-model", "conv1d,conv3d"}, true},
+		{[]string{"-model", "both"}, true},
 		{[]string{"-optimizer", "rmsprop"}, true},
 		{[]string{"-shift", "-1"}, true},
 		{[]string{"-val", "1.5"}, true},

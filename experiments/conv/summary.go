@@ -137,6 +137,12 @@ func layerNames(net *layers.Sequential) []string {
 	var names []string
 	for _, mod := range net.Modules() {
 		switch l := mod.(type) {
+		case *layers.Concat: // Concat(branch | branch)
+			var branches []string
+			for _, b := range l.Branches() {
+				branches = append(branches, strings.Join(layerNames(b.(*layers.Sequential)), " → "))
+			}
+			names = append(names, "Concat("+strings.Join(branches, " | ")+")")
 		case fmt.Stringer:
 			names = append(names, l.String())
 		case *layers.Linear:
@@ -207,10 +213,14 @@ func (s *summary) writeFigures(out string) (*plot.Dir, error) {
 				return nil, err
 			}
 		}
-		if err := save(m.name+"-filters.svg", filterGrid(m)); err != nil {
+		filters, maps := filterGrid, mapGrid
+		if rows, _ := branchConvs(m.net); rows != nil { // the two-branch network
+			filters, maps = branchFilterGrid, branchMapGrid
+		}
+		if err := save(m.name+"-filters.svg", filters(m)); err != nil {
 			return nil, err
 		}
-		if err := save(m.name+"-maps.svg", mapGrid(m, digits.Image(test, digit), test.Labels[digit])); err != nil {
+		if err := save(m.name+"-maps.svg", maps(m, digits.Image(test, digit), test.Labels[digit])); err != nil {
 			return nil, err
 		}
 	}
