@@ -41,7 +41,7 @@ type Linear struct {
 // bound gain·√(3/fan_in) with gain = √(2/(1+a²)) = √(1/3) is exactly 1/√in,
 // and draws the bias in the same range.)
 func NewLinear(in, out int, rng *rand.Rand) *Linear {
-	l := NewLinearNoBias(in, out, rng)
+	l := newLinear("layers.NewLinear", in, out, rng)
 	l.Bias = NewParameter("bias", 1, out)
 	l.Bias.Value.FillUniform(rng, -linearBound(in), linearBound(in))
 	l.params = append(l.params, l.Bias)
@@ -51,8 +51,14 @@ func NewLinear(in, out int, rng *rand.Rand) *Linear {
 // NewLinearNoBias returns a Linear layer without bias, Y = X·W, initialised
 // as NewLinear (nn.Linear with bias=False).
 func NewLinearNoBias(in, out int, rng *rand.Rand) *Linear {
+	return newLinear("layers.NewLinearNoBias", in, out, rng)
+}
+
+// newLinear returns a Linear layer without bias; op names the constructor
+// in the panic of a programmer error.
+func newLinear(op string, in, out int, rng *rand.Rand) *Linear {
 	if in <= 0 || out <= 0 {
-		panic(fmt.Sprintf("layers.NewLinear: need positive sizes, have in=%d out=%d", in, out))
+		panic(fmt.Sprintf("%s: need positive sizes, have in=%d out=%d", op, in, out))
 	}
 	w := NewParameter("weight", in, out)
 	w.Value.FillUniform(rng, -linearBound(in), linearBound(in))
@@ -71,7 +77,7 @@ func (l *Linear) Out() int { return l.Weight.Value.Shape[1] }
 func (l *Linear) Forward(x *tensor.Tensor) *tensor.Tensor {
 	l.mustInput("layers.Linear.Forward", x)
 	l.out = tensor.Reuse(l.out, x.Shape[0], l.Out())
-	tensor.Gemm(false, false, 1, x, l.Weight.Value, 0, l.out)
+	tensor.Gemm(tensor.NoTrans, tensor.NoTrans, 1, x, l.Weight.Value, 0, l.out) // Y = X·W
 	if l.Bias != nil {
 		tensor.AddRowVector(l.out, l.out, l.Bias.Value)
 	}
@@ -83,7 +89,7 @@ func (l *Linear) Forward(x *tensor.Tensor) *tensor.Tensor {
 func (l *Linear) BackwardUpdateGradient(x, delta *tensor.Tensor) {
 	l.mustInput("layers.Linear.BackwardUpdateGradient", x)
 	l.mustDelta("layers.Linear.BackwardUpdateGradient", x, delta)
-	tensor.Gemm(true, false, 1, x, delta, 1, l.Weight.Grad)
+	tensor.Gemm(tensor.Trans, tensor.NoTrans, 1, x, delta, 1, l.Weight.Grad) // dL/dW += Xᵀ·δ
 	if l.Bias != nil {
 		g := l.Bias.Grad.Data
 		for n := range delta.Shape[0] {
@@ -99,7 +105,7 @@ func (l *Linear) BackwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 	l.mustInput("layers.Linear.BackwardDelta", x)
 	l.mustDelta("layers.Linear.BackwardDelta", x, delta)
 	l.dx = tensor.Reuse(l.dx, x.Shape[0], l.In())
-	tensor.Gemm(false, true, 1, delta, l.Weight.Value, 0, l.dx)
+	tensor.Gemm(tensor.NoTrans, tensor.Trans, 1, delta, l.Weight.Value, 0, l.dx) // dL/dX = δ·Wᵀ
 	return l.dx
 }
 

@@ -68,7 +68,7 @@ func (l *TiedLinear) Out() int { return l.Tied.In() }
 func (l *TiedLinear) Forward(x *tensor.Tensor) *tensor.Tensor {
 	l.mustInput("layers.TiedLinear.Forward", x)
 	l.out = tensor.Reuse(l.out, x.Shape[0], l.Out())
-	tensor.Gemm(false, true, 1, x, l.Tied.Weight.Value, 0, l.out)
+	tensor.Gemm(tensor.NoTrans, tensor.Trans, 1, x, l.Tied.Weight.Value, 0, l.out)
 	tensor.AddRowVector(l.out, l.out, l.Bias.Value)
 	return l.out
 }
@@ -78,7 +78,7 @@ func (l *TiedLinear) Forward(x *tensor.Tensor) *tensor.Tensor {
 func (l *TiedLinear) BackwardUpdateGradient(x, delta *tensor.Tensor) {
 	l.mustInput("layers.TiedLinear.BackwardUpdateGradient", x)
 	l.mustDelta("layers.TiedLinear.BackwardUpdateGradient", x, delta)
-	tensor.Gemm(true, false, 1, delta, x, 1, l.Tied.Weight.Grad)
+	tensor.Gemm(tensor.Trans, tensor.NoTrans, 1, delta, x, 1, l.Tied.Weight.Grad)
 	g := l.Bias.Grad.Data
 	for n := range delta.Shape[0] {
 		for j, d := range delta.Row(n) {
@@ -92,7 +92,7 @@ func (l *TiedLinear) BackwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 	l.mustInput("layers.TiedLinear.BackwardDelta", x)
 	l.mustDelta("layers.TiedLinear.BackwardDelta", x, delta)
 	l.dx = tensor.Reuse(l.dx, x.Shape[0], l.In())
-	tensor.Gemm(false, false, 1, delta, l.Tied.Weight.Value, 0, l.dx)
+	tensor.Gemm(tensor.NoTrans, tensor.NoTrans, 1, delta, l.Tied.Weight.Value, 0, l.dx)
 	return l.dx
 }
 

@@ -5,6 +5,17 @@ import (
 	"runtime"
 )
 
+// NoTrans and Trans name Gemm's transA and transB arguments, so that a call
+// reads as the formula it computes:
+//
+//	Gemm(NoTrans, NoTrans, 1, x, w, 0, y)     y = x·w
+//	Gemm(Trans, NoTrans, 1, x, delta, 1, g)   g += xᵀ·δ
+//	Gemm(NoTrans, Trans, 1, delta, w, 0, dx)  dx = δ·wᵀ
+const (
+	NoTrans = false // use the matrix as it is stored
+	Trans   = true  // use its transpose, without building it
+)
+
 // Gemm computes c = alpha·op(a)·op(b) + beta·c, where op(x) is x or its
 // transpose xᵀ as transA and transB say, for 2-D tensors. The transpose is
 // never built: op reads a and b in the other order.
@@ -71,7 +82,7 @@ func MatMul(a, b *Tensor) *Tensor {
 		panic(fmt.Sprintf("tensor.MatMul: shape mismatch %v and %v", a.Shape, b.Shape))
 	}
 	c := New(a.Shape[0], b.Shape[1])
-	Gemm(false, false, 1, a, b, 0, c)
+	Gemm(NoTrans, NoTrans, 1, a, b, 0, c)
 	return c
 }
 
