@@ -21,6 +21,15 @@
 // chain rule. Package gradcheck checks a module's gradients, yours included,
 // against finite differences.
 //
+// # Writing your own module
+//
+// Any type with the six methods of Module is a module, in your own package
+// as well as here: it goes into a Sequential, a gradcheck and an optimizer
+// like the modules of this package. A module without parameters embeds
+// NoParameters for the three parameter methods; its buffers are kept with
+// tensor.Reuse. The LeakyReLU example of Module is a complete one, checked
+// by gradcheck and trained.
+//
 // # Conventions
 //
 // Matrices are batch-major: X is N×in for N examples, a Linear's weight W is

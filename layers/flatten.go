@@ -16,7 +16,7 @@ import (
 //
 // The layer is the identity on the values, so dL/dx is δ with x's shape.
 type Flatten struct {
-	noParameters
+	NoParameters
 	out, dx tensor.Tensor // reused headers
 }
 

@@ -23,7 +23,7 @@ import (
 // BackwardDelta reuses the Y saved by the latest Forward when x is the
 // tensor that Forward received, and recomputes it otherwise.
 type LogSoftmax struct {
-	noParameters
+	NoParameters
 	in, out, dx *tensor.Tensor
 }
 

@@ -16,7 +16,10 @@ import "github.com/nndiy/nndiy/tensor"
 //
 // To write a module of your own, derive its two backward formulas as
 // docs/derivations.md does for the modules of this package, and check them
-// with gradcheck.Module before training with them.
+// with gradcheck.Module before training with them. A module without
+// parameters embeds NoParameters for ZeroGrad, UpdateParameters and
+// Parameters, and writes Forward, BackwardDelta and an empty
+// BackwardUpdateGradient: see the LeakyReLU example.
 type Module interface {
 	// Forward computes the output y for the batch x.
 	Forward(x *tensor.Tensor) *tensor.Tensor
@@ -46,3 +49,26 @@ type Parameter struct {
 func NewParameter(name string, shape ...int) *Parameter {
 	return &Parameter{Name: name, Value: tensor.New(shape...), Grad: tensor.New(shape...)}
 }
+
+// NoParameters gives a module without parameters the three parameter
+// methods of Module, which have nothing to do. Embed it, as Tanh, ReLU and
+// the other activations of this package do:
+//
+//	type LeakyReLU struct {
+//		layers.NoParameters // ZeroGrad, UpdateParameters, Parameters
+//		Slope   float64
+//		out, dx *tensor.Tensor
+//	}
+//
+// and write Forward, BackwardDelta and BackwardUpdateGradient (which does
+// nothing either, but is the backward pass's half that a reader looks for).
+type NoParameters struct{}
+
+// ZeroGrad does nothing: the module has no parameters.
+func (NoParameters) ZeroGrad() {}
+
+// UpdateParameters does nothing: the module has no parameters.
+func (NoParameters) UpdateParameters(lr float64) {}
+
+// Parameters returns nil: the module has no parameters.
+func (NoParameters) Parameters() []*Parameter { return nil }

@@ -24,7 +24,7 @@ import "github.com/nndiy/nndiy/tensor"
 // not differentiable there). When windows overlap (stride < kSize) a
 // position that is the maximum of several windows collects all their δ.
 type MaxPool1D struct {
-	noParameters
+	NoParameters
 	pool poolCore
 }
 
@@ -61,7 +61,7 @@ func (m *MaxPool1D) String() string { return m.pool.String() }
 //
 //	dx[b][t·stride + j][c] += δ[b][t][c] / kSize    for every j < kSize
 type AvgPool1D struct {
-	noParameters
+	NoParameters
 	pool poolCore
 }
 

@@ -15,7 +15,7 @@ import "github.com/nndiy/nndiy/tensor"
 // As for MaxPool1D, δ[b][i][j][c] goes to the window's arg-max, the first
 // maximal position in row-major (di, dj) order on ties, as in PyTorch.
 type MaxPool2D struct {
-	noParameters
+	NoParameters
 	pool poolCore
 }
 
@@ -50,7 +50,7 @@ func (m *MaxPool2D) String() string { return m.pool.String() }
 //
 //	dx[b][i·stride + di][j·stride + dj][c] += δ[b][i][j][c] / (kH·kW)    for every di, dj
 type AvgPool2D struct {
-	noParameters
+	NoParameters
 	pool poolCore
 }
 

@@ -11,7 +11,7 @@ import "github.com/nndiy/nndiy/tensor"
 // docs/derivations.md#relu. ReLU(NaN) = NaN and δ passes through a NaN
 // input, as torch.relu.
 type ReLU struct {
-	noParameters
+	NoParameters
 	out, dx *tensor.Tensor
 }
 

@@ -52,19 +52,6 @@ func mustShape(op, name string, t *tensor.Tensor, want ...int) {
 	}
 }
 
-// noParameters gives a module without parameters the three parameter
-// methods of Module as no-ops; modules embed it.
-type noParameters struct{}
-
-// ZeroGrad does nothing: the module has no parameters.
-func (noParameters) ZeroGrad() {}
-
-// UpdateParameters does nothing: the module has no parameters.
-func (noParameters) UpdateParameters(lr float64) {}
-
-// Parameters returns nil: the module has no parameters.
-func (noParameters) Parameters() []*Parameter { return nil }
-
 // parameterList is the parameters of a module that has some, with what
 // ZeroGrad and UpdateParameters do to them.
 type parameterList []*Parameter

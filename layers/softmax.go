@@ -25,7 +25,7 @@ import (
 // classification, prefer losses.SoftmaxCrossEntropy on the logits: it is
 // both cheaper and exact where Softmax's output underflows.
 type Softmax struct {
-	noParameters
+	NoParameters
 	in, out, dx *tensor.Tensor
 }
 

@@ -18,7 +18,7 @@ import (
 // tensor that Forward received (the usual order of a training step), and
 // recomputes it otherwise.
 type Tanh struct {
-	noParameters
+	NoParameters
 	in, out, dx *tensor.Tensor
 }
 

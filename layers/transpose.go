@@ -35,7 +35,7 @@ import (
 // the inverse transpose, W×H back to H×W; the derivation is in
 // docs/derivations.md#transposeimage. The layer has no parameters.
 type TransposeImage struct {
-	noParameters
+	NoParameters
 	h, w    int
 	out, dx *tensor.Tensor // reused results
 }
