@@ -9,8 +9,8 @@ the Go experiment) it builds the same torch.nn.Sequential, copies in nndiy's
 initial weights, and trains it in float64 with torch.optim.SGD, visiting
 the points in nndiy's order: the same batches, in the same order, from the
 same weights. It writes the mean training loss of each epoch, Σ n_b·L_b / n
-as nndiy computes it, to pytorch_losses.csv in experiments/internal/lab/sequential,
-which the Go experiment embeds and overlays on its own curves.
+as nndiy computes it, to pytorch_losses.csv beside this script, which the Go
+experiment embeds and overlays on its own curves.
 
 Needs torch (1.13 was used) and nothing else; run it with the system python.
 """
@@ -26,7 +26,7 @@ from torch import nn
 torch.set_default_dtype(torch.float64)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "internal", "lab", "sequential", "pytorch_losses.csv")
+OUT = os.path.join(HERE, "pytorch_losses.csv")
 
 
 def build(layers):

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/nndiy/nndiy/data"
+	"github.com/nndiy/nndiy/experiments/internal/cli"
+	"github.com/nndiy/nndiy/experiments/internal/plot"
+	"github.com/nndiy/nndiy/losses"
+	"github.com/nndiy/nndiy/optim"
+)
+
+// solved is the test accuracy (%) every method reaches on the two
+// Gaussians in a quick run.
+const solved = 97.0
+
+// quick runs the command with -quick into a new directory and extra
+// flags, and returns its stdout and the output directory.
+func quick(t *testing.T, extra ...string) (stdout, dir string, err error) {
+	t.Helper()
+	dir = t.TempDir()
+	var out bytes.Buffer
+	err = run(append([]string{"-quick", "-out", dir}, extra...), &out, io.Discard)
+	return out.String(), dir, err
+}
+
+func TestQuick(t *testing.T) {
+	out, dir, err := quick(t, "-markdown")
+	if err != nil {
+		t.Fatal(err)
+	}
+	accuracy, loss, ok := strings.Cut(out, "Final training loss")
+	if !ok {
+		t.Fatalf("no loss table in:\n%s", out)
+	}
+	for _, m := range []string{"plain step, ε = 0.2", "momentum 0.9, lr 0.02", "Nesterov 0.9, lr 0.02", "Adam, lr 0.01"} {
+		a, l := cli.FindRow(accuracy, m), cli.FindRow(loss, m)
+		if len(a) != 7 || len(l) != 7 {
+			t.Errorf("%s: rows %q and %q", m, a, l)
+			continue
+		}
+		acc, err := strconv.ParseFloat(strings.TrimSuffix(a[1], " %"), 64)
+		if err != nil || acc < solved {
+			t.Errorf("%s on the two Gaussians: test accuracy %s, want ≥ %g %%", m, a[1], solved)
+		}
+		if v, err := strconv.ParseFloat(l[1], 64); err != nil || !(v > 0 && v < 0.1) {
+			t.Errorf("%s on the two Gaussians: final loss %s", m, l[1])
+		}
+	}
+	if err := plot.CheckSVG(filepath.Join(dir, "loss.svg")); err != nil {
+		t.Error(err)
+	}
+	if !strings.HasSuffix(out, "\n![loss](loss.svg)\n") {
+		t.Errorf("Markdown:\n%s", out)
+	}
+}
+
+// The course's plain step is torch's SGD without momentum: through Fit,
+// from the same weights on the same batches, the two give the same history
+// to the last bit, so the curves of the figure differ by the rule alone.
+// And a loss that stops being finite stops the training with its epoch.
+func TestTrain(t *testing.T) {
+	x, y, err := data.Arti(data.FourGaussians, 100, data.DefaultArtiOptions(), rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	y = data.SignsToBinary(nil, y)
+	history := func(opt optim.Optimizer, poison bool) (*optim.History, error) {
+		net := newNetwork(rand.New(rand.NewPCG(1, 3)))
+		if poison {
+			net.Parameters()[0].Value.Data[0] = math.NaN()
+		}
+		o := optim.New(net, losses.NewBCE(), 0.2)
+		if opt != nil {
+			o.WithOptimizer(opt)
+		}
+		return train(o, x, y, 5, 32, 7, cli.NewProgress(io.Discard, "", 5))
+	}
+	plain, err := history(nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sgd, err := history(optim.NewSGD(0.2), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(plain.TrainLoss, sgd.TrainLoss) || !(plain.TrainLoss[4] < plain.TrainLoss[0]) {
+		t.Errorf("plain step %v\nSGD        %v", plain.TrainLoss, sgd.TrainLoss)
+	}
+	if _, err := history(nil, true); err == nil || !strings.Contains(err.Error(), "diverged") || !strings.Contains(err.Error(), "at epoch 1") {
+		t.Errorf("a NaN weight gave error %v", err)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-momentum", "1"}, "-momentum"},
+		{[]string{"-momentum", "0"}, "-momentum"},
+		{[]string{"-momentum-lr", "-1"}, "-momentum-lr"},
+		{[]string{"-adam-lr", "0"}, "-adam-lr"},
+		{[]string{"-lr", "-0.2"}, "-lr"},
+		{[]string{"-nosuchflag"}, "not defined"},
+		{[]string{"stray"}, "unexpected arguments"},
+	} {
+		_, _, err := quick(t, c.args...)
+		if cli.ExitCode(err) != 2 || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: error %v, want a usage error naming %q", c.args, err, c.want)
+		}
+	}
+}
