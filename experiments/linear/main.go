@@ -26,7 +26,8 @@ import (
 	"github.com/nndiy/nndiy/tensor"
 )
 
-// The report's finding, set beside this run's numbers.
+// The report's finding, printed beside this run's numbers (with
+// -markdown, experiments/report prints it above the section).
 const reportSays = "the linear model fits y = 3x + 4; as a classifier it solves the two Gaussians only, not XOR nor the checkerboard."
 
 // The course's three data sets, as data.Arti draws them, and the
@@ -147,9 +148,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 
 	// The summary.
-	if cfg.Markdown {
-		fmt.Fprintf(stdout, "**The report:** %s\n\n", reportSays)
-	}
 	fmt.Fprintf(stdout, "Linear regression of y = 3x + 4 + noise:\n\n")
 	regression.Write(stdout)
 	fmt.Fprintf(stdout, "\nLinear classifier (MSE on labels ±1):\n\n")

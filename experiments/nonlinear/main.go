@@ -34,7 +34,8 @@ import (
 	"github.com/nndiy/nndiy/tensor"
 )
 
-// The report's finding, set beside this run's numbers.
+// The report's finding, printed beside this run's numbers (with
+// -markdown, experiments/report prints it above the section).
 const reportSays = "one hidden layer also solves XOR; the checkerboard needs more."
 
 // The course's three data sets, as data.Arti draws them, and the report's
@@ -154,9 +155,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 
 	// The summary.
-	if cfg.Markdown {
-		fmt.Fprintf(stdout, "**The report:** %s\n\n", reportSays)
-	}
 	fmt.Fprintf(stdout, "The report's setting: %s, the course's loss, the MSE, on labels 0/1:\n\n", arch)
 	tables[0].Write(stdout)
 	fmt.Fprintf(stdout, "\nBeyond the report: the same network, initial weights and batches on the binary cross-entropy, the loss that matches a sigmoid output:\n\n")

@@ -36,7 +36,8 @@ import (
 	"github.com/nndiy/nndiy/tensor"
 )
 
-// The report's finding, set beside this run's numbers.
+// The report's finding, printed beside this run's numbers (with
+// -markdown, experiments/report prints it above the section).
 const reportSays = "the network Linear(2,5) → TanH → Linear(5,10) → TanH → Linear(10,20) → TanH → Linear(20,1) → Sigmoid, " +
 	"500 epochs, batch 32, gives loss curves and boundaries like PyTorch's."
 
@@ -219,7 +220,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 		table.Add(row...)
 	}
 	if cfg.Markdown {
-		fmt.Fprintf(stdout, "**The report:** %s\n\n", reportSays)
 		table.Write(stdout)
 		fmt.Fprintf(stdout, "\n%s", figs.Markdown())
 		return nil

@@ -101,7 +101,7 @@ func TestMatchesPyTorchReference(t *testing.T) {
 		}
 	}
 	checkFigures(t, dir, []string{"loss.svg", "pytorch_gap.svg", "boundaries.svg"})
-	if !strings.Contains(out, "![pytorch_gap](pytorch_gap.svg)\n") || !strings.HasPrefix(out, "**The report:**") {
+	if !strings.Contains(out, "![pytorch_gap](pytorch_gap.svg)\n") || !strings.HasPrefix(out, "| data set ") {
 		t.Errorf("Markdown:\n%s", out)
 	}
 
