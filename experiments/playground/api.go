@@ -198,6 +198,12 @@ func (srv *server) handleControl(w http.ResponseWriter, r *http.Request, s *sess
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	if req.Action == "batch" || req.Action == "epoch" {
+		if !srv.takeCPU(r) {
+			return
+		}
+		defer srv.releaseCPU()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch req.Action {
@@ -266,6 +272,10 @@ func (srv *server) handleBackprop(w http.ResponseWriter, r *http.Request, s *ses
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	if !srv.takeCPU(r) {
+		return
+	}
+	defer srv.releaseCPU()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := s.set.xTrain.Rows()
@@ -291,6 +301,21 @@ func (srv *server) handleBackprop(w http.ResponseWriter, r *http.Request, s *ses
 	s.record()
 	writeJSON(w, http.StatusOK, tr)
 }
+
+// takeCPU waits for one of the CPU tokens the training loops share, so
+// that training asked for by requests is capped as play is. It reports
+// false if the client went away first. Take it before the session's lock,
+// in the loops' order.
+func (srv *server) takeCPU(r *http.Request) bool {
+	select {
+	case srv.cpu <- struct{}{}:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+func (srv *server) releaseCPU() { <-srv.cpu }
 
 func (srv *server) handleClose(w http.ResponseWriter, r *http.Request) {
 	srv.remove(r.PathValue("id"))

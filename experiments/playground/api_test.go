@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nndiy/nndiy/data"
 	"github.com/nndiy/nndiy/layers"
 	"github.com/nndiy/nndiy/optim"
 	"github.com/nndiy/nndiy/tensor"
@@ -391,45 +392,48 @@ func TestPanicIsContained(t *testing.T) {
 	}
 }
 
-// TestDigits checks the digits tab's predictions against the library's
-// forward pass of the checkpoint's network.
+// TestDigits checks the digits tab's predictions, for a checkpoint of each
+// network it reads, against the library's forward pass of that network.
 func TestDigits(t *testing.T) {
-	path := t.TempDir() + "/mlp.ckpt"
-	net := digitsNetwork(7)
-	if err := optim.SaveFile(path, net); err != nil {
-		t.Fatal(err)
-	}
-	dg, err := loadDigits(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, ts := testServer(t, Limits{}, dg)
-	var status digitsStatus
-	call(t, ts, "GET", "/api/digits", nil, &status)
-	if status.State != "ready" || !strings.Contains(status.Source, "mlp.ckpt") {
-		t.Errorf("status %+v", status)
-	}
 	pixels := make([]float64, 256)
 	for i := range pixels {
 		pixels[i] = float64(i%7) / 6
 	}
-	var got struct{ Probs []float64 }
-	if code, body := call(t, ts, "POST", "/api/digits/predict", map[string]any{"pixels": pixels}, &got); code != 200 {
-		t.Fatalf("predict: %d %s", code, body)
-	}
-	want := layers.NewSoftmax().Forward(net.Forward(tensor.FromSlice(pixels, 1, 256)))
-	if len(got.Probs) != 10 {
-		t.Fatalf("%d probabilities", len(got.Probs))
-	}
-	for j, p := range got.Probs {
-		if !tensor.Close(p, want.Data[j], 1e-4, 0) { // sent with 5 digits
-			t.Errorf("p[%d] = %v, want %v", j, p, want.Data[j])
+	for i, arch := range digitArchs {
+		path := t.TempDir() + "/net.ckpt"
+		net := arch.build(rng(uint64(i), 9))
+		if err := optim.SaveFile(path, net); err != nil {
+			t.Fatal(err)
+		}
+		dg, err := loadDigits(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, ts := testServer(t, Limits{}, dg)
+		var status digitsStatus
+		call(t, ts, "GET", "/api/digits", nil, &status)
+		if status.State != "ready" || !strings.Contains(status.Source, "net.ckpt, "+arch.name) {
+			t.Errorf("status %+v", status)
+		}
+		var got struct{ Probs []float64 }
+		if code, body := call(t, ts, "POST", "/api/digits/predict", map[string]any{"pixels": pixels}, &got); code != 200 {
+			t.Fatalf("predict: %d %s", code, body)
+		}
+		x := tensor.FromSlice(append([]float64(nil), pixels...), append([]int{1}, arch.shape...)...)
+		want := layers.NewSoftmax().Forward(net.Forward(x))
+		if len(got.Probs) != 10 {
+			t.Fatalf("%d probabilities", len(got.Probs))
+		}
+		for j, p := range got.Probs {
+			if !tensor.Close(p, want.Data[j], 1e-4, 0) { // sent with 5 digits
+				t.Errorf("%s: p[%d] = %v, want %v", arch.name, j, p, want.Data[j])
+			}
 		}
 	}
 	// A checkpoint of another network is refused with a message.
 	other := t.TempDir() + "/other.ckpt"
 	optim.SaveFile(other, layers.NewSequential(layers.NewLinear(256, 10, rng(1, 1))))
-	if _, err := loadDigits(other); err == nil || !strings.Contains(err.Error(), "256→128→64→10") {
+	if _, err := loadDigits(other); err == nil || !strings.Contains(err.Error(), "fits none") || !strings.Contains(err.Error(), "256→128→64→10") {
 		t.Errorf("other network: %v", err)
 	}
 }
@@ -440,5 +444,39 @@ func TestRunFlags(t *testing.T) {
 		if err := run(args, &out, &errw); err == nil {
 			t.Errorf("run %q: no error", args)
 		}
+	}
+}
+
+// TestDigitsTrainedHere checks the fallback: with data and no checkpoint the
+// network trains in the background, reporting its progress; with neither,
+// the tab says how to get one.
+func TestDigitsTrainedHere(t *testing.T) {
+	r := rng(3, 3)
+	images := func(n int) *data.Dataset {
+		d := &data.Dataset{X: tensor.New(n, data.USPSPixels).FillUniform(r, 0, 1), Labels: make([]int, n)}
+		for i := range d.Labels {
+			d.Labels[i] = i % data.USPSClasses
+		}
+		return d
+	}
+	dg := trainDigits(images(40), images(20), 2, func(string, ...any) {})
+	deadline := time.Now().Add(20 * time.Second)
+	for dg.status().State == "training" && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	st := dg.status()
+	if st.State != "ready" || st.Progress != 1 || !strings.Contains(st.Source, "2 epochs of Adam on 40 USPS images") {
+		t.Fatalf("after training: %+v", st)
+	}
+	if p, err := dg.predict(make([]float64, data.USPSPixels)); err != nil || len(p) != 10 {
+		t.Errorf("predict: %v, %v", p, err)
+	}
+
+	t.Setenv("NNDIY_DATA", "")
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	dg, err := setupDigits("", "", io.Discard)
+	if err != nil || dg.status().State != "missing" || !strings.Contains(dg.status().Message, "-load mlp.ckpt") {
+		t.Errorf("without data: %+v, %v", dg.status(), err)
 	}
 }

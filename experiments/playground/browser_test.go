@@ -8,10 +8,15 @@ import (
 	"flag"
 	"fmt"
 	"html"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -193,6 +198,62 @@ func TestScreenshots(t *testing.T) {
 	} {
 		path := filepath.Join(*screenshots, shot.name)
 		runChromium(t, bin, ts.URL+"/"+shot.query, "--virtual-time-budget=60000", "--window-size="+shot.size, "--screenshot="+path)
+		if err := paletted(path); err != nil {
+			t.Fatal(err)
+		}
 		t.Logf("wrote %s", path)
 	}
+}
+
+// paletted rewrites a PNG with at most 256 colours, a third of the bytes:
+// the page's most frequent colours (rounded to 6 bits per channel), the
+// others mapped to the nearest of them.
+func paletted(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	round := func(c color.Color) color.RGBA {
+		r, g, b, _ := c.RGBA()
+		q := func(v uint32) uint8 { x := uint8(v >> 8); return x&^3 | x>>6 }
+		return color.RGBA{q(r), q(g), q(b), 255}
+	}
+	count := map[color.RGBA]int{}
+	bounds := img.Bounds()
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		for x := bounds.Min.X; x < bounds.Max.X; x++ {
+			count[round(img.At(x, y))]++
+		}
+	}
+	colors := make([]color.RGBA, 0, len(count))
+	for c := range count {
+		colors = append(colors, c)
+	}
+	sort.Slice(colors, func(i, j int) bool {
+		a, b := colors[i], colors[j]
+		if count[a] != count[b] {
+			return count[a] > count[b]
+		}
+		return a.R < b.R || a.R == b.R && (a.G < b.G || a.G == b.G && a.B < b.B)
+	})
+	pal := make(color.Palette, 0, 256)
+	for _, c := range colors[:min(len(colors), 256)] {
+		pal = append(pal, c)
+	}
+	out := image.NewPaletted(bounds, pal)
+	draw.Draw(out, bounds, img, bounds.Min, draw.Src)
+	w, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(w, out); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close()
 }

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/nndiy/nndiy/data"
@@ -15,17 +17,13 @@ import (
 	"github.com/nndiy/nndiy/tensor"
 )
 
-// digits is the network of the digits tab: the report's §6 MLP
-//
-//	Linear(256, 128) → TanH → Linear(128, 64) → TanH → Linear(64, 10)
-//
-// whose ten outputs are logits (softmax gives the probabilities), with the
-// parameter names of experiments/usps's checkpoints ("0.weight", …, "4.bias";
-// a Softmax module at the end has no parameter, so either of its set-ups
-// loads). It comes from a checkpoint, or is trained here in the background.
+// digits is the network of the digits tab, one of digitArchs. Its ten
+// outputs are logits (softmax gives the probabilities). It comes from a
+// checkpoint, or is trained here in the background (the MLP).
 type digits struct {
 	mu       sync.Mutex
 	net      *layers.Sequential // nil until ready
+	shape    []int              // the shape of one image for net, batch dimension excluded
 	softmax  *layers.Softmax
 	state    string  // "ready", "training", "missing" or "error"
 	source   string  // where the ready network came from
@@ -33,29 +31,71 @@ type digits struct {
 	message  string  // for "missing" and "error": what to do
 }
 
-// digitsNetwork returns the MLP, initialised from seed.
-func digitsNetwork(seed uint64) *layers.Sequential {
-	r := rng(seed, streamInit)
-	return layers.NewSequential(
-		layers.NewLinear(data.USPSPixels, 128, r), layers.NewTanh(),
-		layers.NewLinear(128, 64, r), layers.NewTanh(),
-		layers.NewLinear(64, data.USPSClasses, r),
-	)
+// digitArch is a network whose checkpoints the digits tab reads: the same
+// modules in the same order give the same parameter names ("0.weight", …)
+// and shapes. A Softmax module at the end has no parameter, so both of
+// experiments/usps's set-ups load as the MLP.
+type digitArch struct {
+	name  string
+	shape []int // one image, as the network's input
+	build func(r *rand.Rand) *layers.Sequential
 }
+
+var digitArchs = []digitArch{
+	{"the MLP 256→128→64→10 of experiments/usps", []int{data.USPSPixels}, func(r *rand.Rand) *layers.Sequential {
+		return layers.NewSequential(
+			layers.NewLinear(data.USPSPixels, 128, r), layers.NewTanh(),
+			layers.NewLinear(128, 64, r), layers.NewTanh(),
+			layers.NewLinear(64, data.USPSClasses, r),
+		)
+	}},
+	{"the Conv1D network of experiments/conv -model conv1d", []int{data.USPSPixels, 1}, func(r *rand.Rand) *layers.Sequential {
+		return layers.NewSequential(
+			layers.NewConv1D(3, 1, 32, 1, r, layers.WithoutBias()),
+			layers.NewMaxPool1D(2, 2),
+			layers.NewFlatten(),
+			layers.NewLinear(4064, 100, r), layers.NewReLU(),
+			layers.NewLinear(100, data.USPSClasses, r),
+		)
+	}},
+	{"the 2-D CNN of experiments/conv -model conv2d", []int{data.USPSSide, data.USPSSide, 1}, func(r *rand.Rand) *layers.Sequential {
+		return layers.NewSequential(
+			layers.NewConv2D(5, 5, 1, 16, 1, r, layers.WithPadding(2)), layers.NewReLU(),
+			layers.NewMaxPool2D(2, 2, 2),
+			layers.NewConv2D(5, 5, 16, 32, 1, r, layers.WithPadding(2)), layers.NewReLU(),
+			layers.NewMaxPool2D(2, 2, 2),
+			layers.NewFlatten(),
+			layers.NewLinear(512, 100, r), layers.NewReLU(),
+			layers.NewLinear(100, data.USPSClasses, r),
+		)
+	}},
+}
+
+// digitsNetwork returns the MLP, initialised from seed.
+func digitsNetwork(seed uint64) *layers.Sequential { return digitArchs[0].build(rng(seed, streamInit)) }
 
 // missingMessage says how to get a digit network.
 const missingMessage = "No digit network here. Either start the playground with -load mlp.ckpt, a checkpoint " +
-	"written by `go run ./experiments/usps -save mlp.ckpt`, or give it the USPS data with -data DIR or " +
+	"written by `go run ./experiments/usps -save mlp.ckpt` (or experiments/conv -save), or give it the USPS data with -data DIR or " +
 	"$NNDIY_DATA (`go run ./experiments/usps` downloads it once into your cache directory, where the " +
-	"playground also looks): it then trains a network itself in about a minute."
+	"playground also looks): it then trains a network itself."
 
-// loadDigits reads a checkpoint of the MLP.
+// loadDigits reads a checkpoint of one of digitArchs.
 func loadDigits(path string) (*digits, error) {
-	net := digitsNetwork(0)
-	if err := optim.LoadFile(path, net); err != nil {
-		return nil, fmt.Errorf("-load %s: %w (the digits tab takes the MLP 256→128→64→10 of experiments/usps)", path, err)
+	var names []string
+	for _, a := range digitArchs {
+		net := a.build(rng(0, streamInit))
+		err := optim.LoadFile(path, net)
+		if err == nil {
+			return &digits{net: net, shape: a.shape, softmax: layers.NewSoftmax(), state: "ready",
+				source: "checkpoint " + filepath.Base(path) + ", " + a.name}, nil
+		}
+		if !errors.Is(err, optim.ErrCheckpointMismatch) {
+			return nil, fmt.Errorf("-load: %w", err)
+		}
+		names = append(names, a.name)
 	}
-	return &digits{net: net, softmax: layers.NewSoftmax(), state: "ready", source: "checkpoint " + filepath.Base(path)}, nil
+	return nil, fmt.Errorf("-load %s: the checkpoint fits none of the digits tab's networks (%s)", path, strings.Join(names, "; "))
 }
 
 func missingDigits(msg string) *digits {
@@ -109,7 +149,7 @@ func trainDigits(train, test *data.Dataset, epochs int, logf func(string, ...any
 			d.state, d.message = "error", "training the digit network failed: "+err.Error()
 			return
 		}
-		d.net, d.state, d.progress = net, "ready", 1
+		d.net, d.shape, d.state, d.progress = net, digitArchs[0].shape, "ready", 1
 		d.source = fmt.Sprintf("trained here: %d epochs of Adam on %d USPS images, %.1f %% right on the %d test images", epochs, train.Len(), 100*acc, test.Len())
 		logf("digits: %s", d.source)
 	}()
@@ -151,7 +191,7 @@ func (d *digits) predict(pixels []float64) ([]float64, error) {
 		}
 		return nil, fmt.Errorf("%w: %s", errNoDigitModel, msg)
 	}
-	x := tensor.FromSlice(append([]float64(nil), pixels...), 1, data.USPSPixels)
+	x := tensor.FromSlice(append([]float64(nil), pixels...), append([]int{1}, d.shape...)...)
 	p := d.softmax.Forward(d.net.Forward(x))
 	return append([]float64(nil), p.Data...), nil
 }

@@ -56,8 +56,27 @@ async function api(method, path, body, raw) {
   const text = await res.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = { error: text }; }
-  if (!res.ok) throw new Error((data && data.error) || res.statusText);
+  if (!res.ok) {
+    const e = new Error((data && data.error) || res.statusText);
+    e.status = res.status;
+    throw e;
+  }
   return data;
+}
+
+// sapi calls the API of this tab's session. A session the server dropped
+// (idle too long, or the server restarted) is started again with the same
+// experiment, once.
+async function sapi(method, suffix, body, raw) {
+  try {
+    return await api(method, '/api/sessions/' + session + suffix, body, raw);
+  } catch (e) {
+    if (e.status !== 404 || !st) throw e;
+    const s = await api('POST', '/api/sessions', st.config);
+    session = s.id;
+    pts = null;
+    return api(method, '/api/sessions/' + session + suffix, body, raw);
+  }
 }
 
 function showError(msg) {
@@ -84,6 +103,9 @@ async function start() {
     showError('The link\'s experiment was refused: ' + e.message + '. Starting from the default one.');
     await setState(await api('POST', '/api/sessions', DEFAULTS));
   }
+  // Polls keep a playing session alive; this keeps a paused one while the
+  // tab is visible. A hidden tab's session may be dropped, and comes back.
+  setInterval(() => { if (!polling && !document.hidden) sapi('GET', '').catch(() => {}); }, 60000);
   addEventListener('pagehide', () => navigator.sendBeacon && navigator.sendBeacon('/api/sessions/' + session + '/close'));
 }
 
@@ -91,7 +113,7 @@ async function setState(s) {
   if (!s) return;
   session = s.id;
   if (!pts || pts.version !== s.dataVersion) {
-    pts = await api('GET', '/api/sessions/' + session + '/points');
+    pts = await sapi('GET', '/points');
     if (chosen >= pts.train.length) chosen = 0;
   }
   st = s;
@@ -103,19 +125,19 @@ async function poll() {
   polling = true;
   while (st && st.playing) {
     await new Promise((r) => setTimeout(r, 250));
-    const s = await guarded(() => api('GET', '/api/sessions/' + session));
+    const s = await guarded(() => sapi('GET', ''));
     if (!s) break;
     await setState(s);
   }
   polling = false;
 }
 
-const control = (action) => guarded(async () => setState(await api('POST', '/api/sessions/' + session + '/control', { action })));
+const control = (action) => guarded(async () => setState(await sapi('POST', '/control', { action })));
 
 async function configure(edit) {
   const c = JSON.parse(JSON.stringify(st.config));
   edit(c);
-  const s = await guarded(() => api('POST', '/api/sessions/' + session + '/config', c));
+  const s = await guarded(() => sapi('POST', '/config', c));
   if (s) {
     trace = null;
     renderTrace();
@@ -146,7 +168,7 @@ function wireInputs() {
     if (!f) return;
     if (f.size > 256 * 1024) { showError('csv: the file is larger than 256 KiB'); return; }
     const text = await f.text();
-    const s = await guarded(() => api('POST', '/api/sessions/' + session + '/csv', text, true));
+    const s = await guarded(() => sapi('POST', '/csv', text, true));
     $('csv').value = '';
     if (s) { trace = null; renderTrace(); await setState(s); }
   };
@@ -512,12 +534,12 @@ function renderNorms() {
 // ---------- backprop mode ----------
 
 async function traceStep(point) {
-  const t = await guarded(() => api('POST', '/api/sessions/' + session + '/backprop', { point }));
+  const t = await guarded(() => sapi('POST', '/backprop', { point }));
   if (!t) return;
   trace = t;
   traceAt = 0;
   renderTrace();
-  const s = await guarded(() => api('GET', '/api/sessions/' + session));
+  const s = await guarded(() => sapi('GET', ''));
   if (s) await setState(s);
   renderTrace();
 }
@@ -532,7 +554,7 @@ function renderTrace() {
   list.innerHTML = '';
   trace.steps.forEach((s, i) => {
     const li = document.createElement('li');
-    li.textContent = s.call.split('//')[0].trim();
+    li.textContent = `${String(i + 1).padStart(2)}. ${s.call.split('//')[0].trim()}`;
     li.className = i === traceAt ? 'current' : i < traceAt ? 'done' : '';
     li.onclick = () => { traceAt = i; renderTrace(); };
     list.appendChild(li);
