@@ -159,20 +159,20 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		results = append(results, &result{setup: s, net: net})
-	}
-	for _, r := range recipes {
-		for _, s := range chosen {
-			if *load != "" {
-				break
+	} else {
+		// Every network starts from the same weights: the two set-ups'
+		// networks differ only by the Softmax module, which has none.
+		for _, r := range recipes {
+			for _, s := range chosen {
+				net := newNetwork(s.softmax, rand.New(rand.NewPCG(cfg.Seed, streamInit)))
+				progress := cli.NewProgress(stderr, s.name+", "+r.name, r.epochs)
+				start := time.Now()
+				h, err := fit(net, s.loss(), r, train, eval, cfg.Batch, cfg.Seed, progress)
+				if err != nil {
+					return fmt.Errorf("%s, %s: %w", s.name, r.name, err)
+				}
+				results = append(results, &result{recipe: r, setup: s, net: net, history: h, time: time.Since(start)})
 			}
-			net := newNetwork(s.softmax, rand.New(rand.NewPCG(cfg.Seed, streamInit)))
-			progress := cli.NewProgress(stderr, s.name+", "+r.name, r.epochs)
-			start := time.Now()
-			h, err := fit(net, s.loss(), r, train, eval, cfg.Batch, cfg.Seed, progress)
-			if err != nil {
-				return fmt.Errorf("%s, %s: %w", s.name, r.name, err)
-			}
-			results = append(results, &result{recipe: r, setup: s, net: net, history: h, time: time.Since(start)})
 		}
 	}
 
