@@ -132,11 +132,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		y, testY = data.SignsToBinary(nil, y), data.SignsToBinary(nil, testY)
 
 		net := newNetwork(rng(200 + uint64(kind)))
-		print := fingerprint(x, y, net) // of the data and the initial weights
+		fp := fingerprint(x, y, net) // of the data and the initial weights
 		var ex *export
 		var onBatch func(epoch int, rows []int)
 		if *exportDir != "" {
-			if ex, err = newExport(kind.String(), print, x, y, net, s); err != nil {
+			if ex, err = newExport(kind.String(), fp, x, y, net, s); err != nil {
 				return err
 			}
 			onBatch = ex.addBatch
@@ -153,7 +153,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 		// PyTorch's loss on the same computation, and the twin's: the same
 		// training from every initial weight moved to the next float64 up.
-		c := compare(curve, kind.String(), ref, print, s)
+		c := compare(curve, kind.String(), ref, fp, s)
 		if c.PyTorch != nil {
 			compared = true
 			twin := newNetwork(rng(200 + uint64(kind)))
@@ -175,25 +175,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 	// The figures: the losses, PyTorch's dashed; the gaps; the boundaries.
 	figs := &plot.Dir{Path: cfg.Out}
-	var lossPanels []plot.Figure
-	for i, curve := range curves {
-		c := plot.NewLineChart(titles[i], "epoch", "mean training loss")
-		c.LogY = true
-		c.Width, c.Height = 320, 260
-		c.AddY("nndiy", curve)
-		if py := comparisons[i].PyTorch; py != nil {
-			c.AddY("PyTorch", py).Dashed = true
-		}
-		if i > 0 {
-			c.Legend = plot.LegendHidden
-		}
-		lossPanels = append(lossPanels, c)
-	}
-	title := "Training loss of the §5.1 network"
-	if compared {
-		title += ": nndiy, and PyTorch on the same batches"
-	}
-	if err := figs.Save("loss.svg", plot.NewGrid(title, 3, lossPanels...)); err != nil {
+	if err := figs.Save("loss.svg", lossFigure(titles, curves, comparisons, compared)); err != nil {
 		return err
 	}
 	if compared {

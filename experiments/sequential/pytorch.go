@@ -409,6 +409,30 @@ func compare(curve []float64, name string, ref *reference, fingerprint string, s
 	return c
 }
 
+// lossFigure returns nndiy's training loss on each data set, titles[i]'s
+// in curves[i], with PyTorch's dashed where compared.
+func lossFigure(titles []string, curves [][]float64, cs []comparison, compared bool) *plot.Grid {
+	var panels []plot.Figure
+	for i, curve := range curves {
+		c := plot.NewLineChart(titles[i], "epoch", "mean training loss")
+		c.LogY = true
+		c.Width, c.Height = 320, 260
+		c.AddY("nndiy", curve)
+		if py := cs[i].PyTorch; py != nil {
+			c.AddY("PyTorch", py).Dashed = true
+		}
+		if i > 0 {
+			c.Legend = plot.LegendHidden
+		}
+		panels = append(panels, c)
+	}
+	title := "Training loss of the §5.1 network"
+	if compared {
+		title += ": nndiy, and PyTorch on the same batches"
+	}
+	return plot.NewGrid(title, 3, panels...)
+}
+
 // gapFigure returns the gaps of nndiy's training loss to PyTorch's and to
 // the twin's, a panel per data set compared; curves[i] is nndiy's loss on
 // the data set titles[i].
