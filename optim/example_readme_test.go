@@ -3,6 +3,9 @@ package optim_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
 
 	"github.com/nndiy/nndiy/data"
 	"github.com/nndiy/nndiy/layers"
@@ -28,4 +31,30 @@ func ExampleFit_xor() {
 		h.TrainLoss[len(h.TrainLoss)-1], 100*optim.Accuracy(y01, net.Forward(X)))
 	// Output:
 	// loss 0.0140 after 50 epochs, accuracy 99.7%
+}
+
+// TestReadmeFirstProgram checks that the body of main in the README's first
+// program is ExampleFit_xor's, line for line, so that the output the README
+// quotes is the one this example checks.
+func TestReadmeFirstProgram(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("example_readme_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, program, ok := strings.Cut(string(readme), "## A first program\n\n```go\n")
+	program, _, ok2 := strings.Cut(program, "\n```\n")
+	_, mainBody, ok3 := strings.Cut(program, "func main() {\n")
+	mainBody, _, ok4 := strings.Cut(mainBody, "\n}")
+	_, example, ok5 := strings.Cut(string(src), "func ExampleFit_xor() {\n")
+	example, _, ok6 := strings.Cut(example, "\n\t// Output:")
+	if !(ok && ok2 && ok3 && ok4 && ok5 && ok6) {
+		t.Fatal("cannot find main's body in the README's first program, or ExampleFit_xor's")
+	}
+	if mainBody != example {
+		t.Errorf("the README's first program is not ExampleFit_xor:\nREADME:\n%s\nexample:\n%s", mainBody, example)
+	}
 }
