@@ -18,7 +18,9 @@
 // Fit is the course's SGD function: epochs of shuffled mini-batches, an
 // optional validation set and per-epoch callback, and a History of losses,
 // accuracies and times. It stops with a *LossError as soon as a batch's
-// loss is NaN or ±Inf. Same seed and data give bit-for-bit the same history
+// loss is NaN or ±Inf, and with a *NonFiniteError naming the epoch, the
+// batch and the parameter as soon as a gradient is (before its update), or
+// a parameter at the end of an epoch. Same seed and data give bit-for-bit the same history
 // and weights, whatever GOMAXPROCS.
 //
 // # Optimizers and schedules

@@ -84,10 +84,7 @@ var StopTraining = errors.New("optim: stop training")
 
 // LossError reports a training loss that is NaN or ±Inf. Fit returns it
 // before updating the parameters with that batch's gradients, so the
-// network keeps the parameters that produced the bad loss. (A finite loss
-// with non-finite gradients, from an infinite input say, is not caught
-// itself: the update it makes turns the weights into NaN, and the next
-// batch's loss stops Fit.)
+// network keeps the parameters that produced the bad loss.
 type LossError struct {
 	Epoch, Batch int // counted from 1
 	Loss         float64
@@ -95,6 +92,32 @@ type LossError struct {
 
 func (e *LossError) Error() string {
 	return fmt.Sprintf("optim.Fit: loss is %v at epoch %d, batch %d (stopped before that batch's update)", e.Loss, e.Epoch, e.Batch)
+}
+
+// NonFiniteError reports a parameter, or its gradient, holding NaN or ±Inf
+// while the loss is finite: an infinite input, say, whose gradient
+// 0·(−Inf) is NaN behind a ReLU.
+//
+// Fit checks every gradient after each batch's backward pass, and returns
+// this error (Gradient true) before the update, so the network keeps
+// finite parameters. It checks the parameters themselves at the end of each
+// epoch: an update can overflow from finite gradients (Gradient false; the
+// update is then made, and Batch is the epoch's last).
+type NonFiniteError struct {
+	Epoch, Batch int     // counted from 1
+	Param        string  // the parameter's name, as Parameters() gives it
+	Gradient     bool    // the gradient rather than the value is not finite
+	Index        int     // the first non-finite element, in the parameter's row-major order
+	Value        float64 // its value: NaN, +Inf or −Inf
+}
+
+func (e *NonFiniteError) Error() string {
+	if e.Gradient {
+		return fmt.Sprintf("optim.Fit: the gradient of parameter %q is %v (element %d) at epoch %d, batch %d, with a finite loss (stopped before that batch's update)",
+			e.Param, e.Value, e.Index, e.Epoch, e.Batch)
+	}
+	return fmt.Sprintf("optim.Fit: parameter %q is %v (element %d) at the end of epoch %d, after batch %d, though every gradient was finite: an update overflowed",
+		e.Param, e.Value, e.Index, e.Epoch, e.Batch)
 }
 
 // Fit is the course's SGD function: it trains o.Net on the examples x
@@ -113,8 +136,11 @@ func (e *LossError) Error() string {
 // the same history (times aside) and parameters.
 //
 // It returns the history of the completed epochs and an error when the loss
-// of a batch is not finite (a *LossError naming the epoch and the batch) or
-// when OnEpoch fails. It panics on an invalid Config or when x and y (or
+// of a batch is not finite (a *LossError naming the epoch and the batch),
+// when a gradient is not finite, or a parameter at the end of an epoch (a
+// *NonFiniteError naming the epoch, the batch and the parameter), or when
+// OnEpoch fails. The gradient check reads each gradient once per batch, with
+// finite (see there); BenchmarkFitStep measures its cost. It panics on an invalid Config or when x and y (or
 // ValX and ValY) hold different numbers of examples.
 func Fit(o *Optim, x, y *tensor.Tensor, c Config) (*History, error) {
 	n := checkData("optim.Fit", x, y)
@@ -179,12 +205,18 @@ func Fit(o *Optim, x, y *tensor.Tensor, c Config) (*History, error) {
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return h, &LossError{Epoch: epoch, Batch: batch, Loss: loss}
 			}
+			if p := firstNonFinite(o.params, true); p != nil {
+				return h, nonFinite(epoch, batch, p, true)
+			}
 			rows := float64(len(idx))
 			if c.Accuracy != nil {
 				sumAcc += rows * c.Accuracy(by, yhat)
 			}
 			o.update()
 			sumLoss += rows * loss
+		}
+		if p := firstNonFinite(o.params, false); p != nil {
+			return h, nonFinite(epoch, (n+bs-1)/bs, p, false)
 		}
 		h.TrainLoss = append(h.TrainLoss, sumLoss/float64(n))
 		if c.Accuracy != nil {
@@ -211,6 +243,71 @@ func Fit(o *Optim, x, y *tensor.Tensor, c Config) (*History, error) {
 		}
 	}
 	return h, nil
+}
+
+// firstNonFinite returns the first parameter whose gradient (or value)
+// holds NaN or ±Inf, or nil.
+func firstNonFinite(params []*layers.Parameter, gradient bool) *layers.Parameter {
+	for _, p := range params {
+		t := p.Value
+		if gradient {
+			t = p.Grad
+		}
+		if !finite(t.Data) {
+			return p
+		}
+	}
+	return nil
+}
+
+// nonFinite returns the NonFiniteError for parameter p, with its first
+// non-finite element.
+func nonFinite(epoch, batch int, p *layers.Parameter, gradient bool) *NonFiniteError {
+	t := p.Value
+	if gradient {
+		t = p.Grad
+	}
+	e := &NonFiniteError{Epoch: epoch, Batch: batch, Param: p.Name, Gradient: gradient}
+	for i, v := range t.Data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			e.Index, e.Value = i, v
+			break
+		}
+	}
+	return e
+}
+
+// finite reports whether every element of x is finite, as the plain loop
+//
+//	for _, v := range x {
+//		if math.IsNaN(v) || math.IsInf(v, 0) {
+//			return false
+//		}
+//	}
+//	return true
+//
+// It relies on v·0 being 0 for a finite v and NaN for ±Inf and NaN, and on
+// a sum holding a NaN being NaN: the sum of the v·0 is 0 exactly when every
+// v is finite. Four sums let four additions run at once, and there is no
+// branch per element. Fit calls it on every gradient at every batch, so it
+// must cost next to nothing: on the 41 802 parameters of the MLP
+// 256→128→64→10 it took 14 µs against 167 µs for the plain loop
+// (BenchmarkFinite, a loaded 2-core machine), under 1 % of a 1.6 ms step
+// (BenchmarkStep/default).
+func finite(x []float64) bool {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		y := x[i : i+4 : i+4]
+		s0 += y[0] * 0
+		s1 += y[1] * 0
+		s2 += y[2] * 0
+		s3 += y[3] * 0
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i] * 0
+	}
+	return s0+s1+s2+s3 == 0
 }
 
 // Evaluate returns the mean loss of net on the examples x with targets y,

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/nndiy/nndiy/layers"
@@ -261,6 +262,77 @@ func TestFitStopsOnNonFiniteLoss(t *testing.T) {
 				t.Fatalf("parameter %s holds %v: the bad batch's update was applied", p.Name, v)
 			}
 		}
+	}
+}
+
+// TestFitStopsOnNonFiniteGradient is issue 14's case: Linear(1,1) with
+// w = 1, b = 0, ReLU, Linear(1,1), inputs 1, 2, −Inf, 3 in one batch of 4,
+// one epoch. The −Inf input gives −Inf before the ReLU and 0 after it, so
+// the loss is finite; but the first weight's gradient holds 0·(−Inf) = NaN.
+// Fit must stop at that batch, name the parameter, and leave the weights as
+// they were.
+func TestFitStopsOnNonFiniteGradient(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	net := layers.NewSequential(layers.NewLinear(1, 1, rng), layers.NewReLU(), layers.NewLinear(1, 1, rng))
+	params := net.Parameters()
+	for i, v := range []float64{1, 0, 0.5, 0.25} { // w₁, b₁, w₂, b₂
+		params[i].Value.Data[0] = v
+	}
+	before := make([]float64, len(params))
+	for i, p := range params {
+		before[i] = p.Value.Data[0]
+	}
+	x := tensor.FromSlice([]float64{1, 2, math.Inf(-1), 3}, 4, 1)
+	y := tensor.FromSlice([]float64{1, 2, 3, 4}, 4, 1)
+	o := optim.New(net, losses.NewMSE(), 0.1)
+	h, err := optim.Fit(o, x, y, optim.Config{BatchSize: 4, Epochs: 1, Seed: 1})
+	var ne *optim.NonFiniteError
+	if !errors.As(err, &ne) {
+		t.Fatalf("Fit returned %v, want a *NonFiniteError", err)
+	}
+	if ne.Epoch != 1 || ne.Batch != 1 || ne.Param != params[0].Name || !ne.Gradient || ne.Index != 0 || !math.IsNaN(ne.Value) {
+		t.Errorf("%+v, want epoch 1, batch 1, the gradient of %q, element 0, NaN", *ne, params[0].Name)
+	}
+	for _, want := range []string{`gradient of parameter "0.weight" is NaN`, "epoch 1, batch 1", "finite loss", "before that batch's update"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if len(h.TrainLoss) != 0 {
+		t.Errorf("history has %d epochs, want 0", len(h.TrainLoss))
+	}
+	for i, p := range params {
+		if p.Value.Data[0] != before[i] {
+			t.Errorf("parameter %s is %v, was %v: the bad batch's update was made", p.Name, p.Value.Data[0], before[i])
+		}
+	}
+}
+
+// TestFitStopsOnNonFiniteParameter makes an update overflow from a finite
+// loss and gradients, in the only batch of an epoch, so that no later loss
+// can reveal it: Linear(1,1) with w = b = 0, x = 10, y = 1000, MSE, so
+// ∂L/∂w = 2·(0 − 1000)·10 = −2·10⁴, and a learning rate of 10³⁰⁵ makes
+// w = 2·10³⁰⁹ = +Inf. Fit must report the parameter at the end of the epoch.
+func TestFitStopsOnNonFiniteParameter(t *testing.T) {
+	net := layers.NewSequential(layers.NewLinear(1, 1, rand.New(rand.NewPCG(1, 1))))
+	for _, p := range net.Parameters() {
+		p.Value.Data[0] = 0
+	}
+	x := tensor.FromSlice([]float64{10}, 1, 1)
+	y := tensor.FromSlice([]float64{1000}, 1, 1)
+	h, err := optim.Fit(optim.New(net, losses.NewMSE(), 1e305), x, y, optim.Config{BatchSize: 1, Epochs: 3, Seed: 1})
+	var ne *optim.NonFiniteError
+	if !errors.As(err, &ne) {
+		t.Fatalf("Fit returned %v, want a *NonFiniteError", err)
+	}
+	if ne.Epoch != 1 || ne.Batch != 1 || ne.Param != "0.weight" || ne.Gradient || ne.Index != 0 || !math.IsInf(ne.Value, 1) {
+		t.Errorf("%+v, want epoch 1, batch 1, the value of 0.weight, element 0, +Inf", *ne)
+	}
+	if want := `parameter "0.weight" is +Inf (element 0) at the end of epoch 1, after batch 1`; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not say %q", err, want)
+	}
+	if len(h.TrainLoss) != 0 {
+		t.Errorf("history has %d epochs, want 0", len(h.TrainLoss))
 	}
 }
 
