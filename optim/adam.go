@@ -22,6 +22,10 @@ import (
 //	θ ← θ − (lr / c₁)·m / d
 //
 // The state kept per parameter is m, v, v̂ (with AMSGrad) and t.
+//
+// Build it with NewAdam: a zero Adam panics. It would have no learning rate,
+// and β₁ = β₂ = ε = 0 instead of PyTorch's defaults 0.9, 0.999 and 1e-8: a
+// different algorithm, not an unset one.
 type Adam struct {
 	Beta1, Beta2 float64 // β₁, β₂ in [0, 1); default 0.9, 0.999
 	Eps          float64 // ε ≥ 0 added to the denominator; default 1e-8
@@ -37,7 +41,7 @@ type Adam struct {
 // negative or NaN.
 func NewAdam(lr float64) *Adam {
 	checkLR("optim.NewAdam", lr)
-	return &Adam{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, lr: lr, adamStore: adamStore{state: make(map[*layers.Parameter]*adamState)}}
+	return &Adam{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, lr: lr, adamStore: newAdamStore()}
 }
 
 // LR returns the learning rate.
@@ -52,9 +56,13 @@ func (a *Adam) SetLR(lr float64) {
 // ZeroGrad sets every parameter's gradient to zero.
 func (a *Adam) ZeroGrad(params []*layers.Parameter) { ZeroGrad(params) }
 
-// Step takes one Adam step on every parameter. It panics on the settings
-// torch.optim.Adam rejects: β outside [0, 1), negative ε or weight decay.
+// Step takes one Adam step on every parameter. It panics on a zero Adam
+// (not made by NewAdam), and on the settings torch.optim.Adam rejects: β
+// outside [0, 1), negative ε or weight decay.
 func (a *Adam) Step(params []*layers.Parameter) {
+	if !a.built {
+		panic("optim.Adam.Step: build it with NewAdam: a zero Adam panics (its betas and epsilon would be 0, not PyTorch's defaults)")
+	}
 	h := adamHyper{a.lr, a.Beta1, a.Beta2, a.Eps, a.WeightDecay, a.AMSGrad, false}
 	h.check("optim.Adam")
 	for _, p := range params {
@@ -71,6 +79,8 @@ func (a *Adam) Step(params []*layers.Parameter) {
 //
 // and then takes Adam's step (see Adam) with the plain gradient, in the order
 // of torch 1.13's _single_tensor_adamw.
+//
+// Build it with NewAdamW: a zero AdamW panics, as a zero Adam does.
 type AdamW struct {
 	Beta1, Beta2 float64 // β₁, β₂ in [0, 1); default 0.9, 0.999
 	Eps          float64 // ε ≥ 0 added to the denominator; default 1e-8
@@ -86,7 +96,7 @@ type AdamW struct {
 // them. It panics if lr is negative or NaN.
 func NewAdamW(lr float64) *AdamW {
 	checkLR("optim.NewAdamW", lr)
-	return &AdamW{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.01, lr: lr, adamStore: adamStore{state: make(map[*layers.Parameter]*adamState)}}
+	return &AdamW{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.01, lr: lr, adamStore: newAdamStore()}
 }
 
 // LR returns the learning rate.
@@ -101,9 +111,13 @@ func (a *AdamW) SetLR(lr float64) {
 // ZeroGrad sets every parameter's gradient to zero.
 func (a *AdamW) ZeroGrad(params []*layers.Parameter) { ZeroGrad(params) }
 
-// Step takes one AdamW step on every parameter. It panics on the settings
-// torch.optim.AdamW rejects: β outside [0, 1), negative ε or weight decay.
+// Step takes one AdamW step on every parameter. It panics on a zero AdamW
+// (not made by NewAdamW), and on the settings torch.optim.AdamW rejects: β
+// outside [0, 1), negative ε or weight decay.
 func (a *AdamW) Step(params []*layers.Parameter) {
+	if !a.built {
+		panic("optim.AdamW.Step: build it with NewAdamW: a zero AdamW panics (its betas, epsilon and weight decay would be 0, not PyTorch's defaults)")
+	}
 	h := adamHyper{a.lr, a.Beta1, a.Beta2, a.Eps, a.WeightDecay, a.AMSGrad, true}
 	h.check("optim.AdamW")
 	for _, p := range params {

@@ -33,7 +33,9 @@
 // or an Optim.
 //
 // Their hyperparameters are exported fields, set after the constructor,
-// which applies PyTorch's defaults:
+// which applies PyTorch's defaults. Build them with their constructors: a
+// zero SGD, Adam or AdamW panics at its first Step, since it would have no
+// learning rate, and Adam's betas and epsilon would be 0:
 //
 //	sgd := optim.NewSGD(0.1)
 //	sgd.Momentum, sgd.Nesterov = 0.9, true
@@ -55,6 +57,7 @@
 //
 // Programmer errors panic with a message naming the function: mismatched
 // shapes, an invalid Config, invalid hyperparameters (a negative learning
-// rate, β outside [0, 1), Nesterov without momentum). Bad data from outside
+// rate, β outside [0, 1), Nesterov without momentum), an optimizer not built
+// by its constructor. Bad data from outside
 // (a checkpoint) and a diverging loss are errors.
 package optim

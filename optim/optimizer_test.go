@@ -1,7 +1,9 @@
 package optim_test
 
 import (
+	"bytes"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -94,6 +96,13 @@ func TestOptimizerPanics(t *testing.T) {
 		{"negative weight decay", "weight decay", func() { a := optim.NewAdamW(1); a.WeightDecay = -1; a.Step(p) }},
 		{"StepLR step 0", "step size", func() { optim.NewStepLR(optim.NewSGD(1), 0, 0.1) }},
 		{"cosine T 0", "T_max", func() { optim.NewCosineAnnealingLR(optim.NewSGD(1), 0, 0) }},
+		// Issue 14: zero values panicked with "assignment to entry in nil
+		// map". They must be built with their constructors, and say so.
+		{"zero SGD with momentum", "optim.SGD.Step: build it with NewSGD: a zero SGD panics", func() { (&optim.SGD{Momentum: .9}).Step(p) }},
+		{"zero SGD with a learning rate", "build it with NewSGD", func() { s := &optim.SGD{}; s.SetLR(0.1); s.Step(p) }},
+		{"zero Adam", "optim.Adam.Step: build it with NewAdam: a zero Adam panics", func() { (&optim.Adam{}).Step(p) }},
+		{"zero Adam with PyTorch's betas", "build it with NewAdam", func() { (&optim.Adam{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}).Step(p) }},
+		{"zero AdamW", "optim.AdamW.Step: build it with NewAdamW: a zero AdamW panics", func() { (&optim.AdamW{}).Step(p) }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -106,6 +115,29 @@ func TestOptimizerPanics(t *testing.T) {
 			tc.f()
 		})
 	}
+	if p[0].Value.Data[0] != 1 {
+		t.Errorf("a step that panicked changed the parameter to %v", p[0].Value.Data[0])
+	}
+}
+
+// TestZeroValueAfterLoadState checks that loading a state does not make a
+// zero optimizer usable: it still has no learning rate or betas.
+func TestZeroValueAfterLoadState(t *testing.T) {
+	net := layers.NewSequential(layers.NewLinear(2, 1, rand.New(rand.NewPCG(1, 1))))
+	var buf bytes.Buffer
+	if err := optim.SaveState(&buf, optim.NewAdam(0.1), net); err != nil {
+		t.Fatal(err)
+	}
+	a := &optim.Adam{}
+	if err := optim.LoadState(bytes.NewReader(buf.Bytes()), a, net); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if s, _ := recover().(string); !strings.Contains(s, "build it with NewAdam") {
+			t.Errorf("panic %q, want one saying to build it with NewAdam", s)
+		}
+	}()
+	a.Step(net.Parameters())
 }
 
 // TestSchedulesClosedForm runs the schedules, computed recursively as

@@ -23,22 +23,29 @@ import (
 //
 // The momentum buffer b is the state kept per parameter. Note the first
 // step: PyTorch starts b at g itself, not at (1 − τ)·g.
+//
+// Build it with NewSGD: a zero SGD panics. It would have no learning rate
+// (torch.optim.SGD has no default for it either), and would train nothing.
 type SGD struct {
 	Momentum    float64 // μ ≥ 0; 0 turns momentum off
 	Dampening   float64 // τ; must be 0 with Nesterov
 	WeightDecay float64 // λ ≥ 0, an L2 penalty added to the gradient
 	Nesterov    bool    // needs Momentum > 0 and Dampening == 0
 
-	lr  float64
-	buf map[*layers.Parameter][]float64 // momentum buffers, nil before the first step
+	lr    float64
+	buf   map[*layers.Parameter][]float64 // momentum buffers, by parameter
+	built bool                            // made by NewSGD
 }
+
+// errZeroSGD is the panic of a zero SGD's Step.
+const errZeroSGD = "optim.SGD.Step: build it with NewSGD: a zero SGD panics (it has no learning rate)"
 
 // NewSGD returns plain SGD with learning rate lr and torch.optim.SGD's
 // other defaults (no momentum, dampening or weight decay). Set the exported
 // fields to change them. It panics if lr is negative or NaN.
 func NewSGD(lr float64) *SGD {
 	checkLR("optim.NewSGD", lr)
-	return &SGD{lr: lr, buf: make(map[*layers.Parameter][]float64)}
+	return &SGD{lr: lr, buf: make(map[*layers.Parameter][]float64), built: true}
 }
 
 // LR returns the learning rate.
@@ -53,10 +60,14 @@ func (s *SGD) SetLR(lr float64) {
 // ZeroGrad sets every parameter's gradient to zero.
 func (s *SGD) ZeroGrad(params []*layers.Parameter) { ZeroGrad(params) }
 
-// Step takes one SGD step on every parameter. It panics if the fields are
-// inconsistent in the ways torch.optim.SGD rejects: negative momentum or
-// weight decay, or Nesterov without momentum or with dampening.
+// Step takes one SGD step on every parameter. It panics on a zero SGD (not
+// made by NewSGD), and if the fields are inconsistent in the ways
+// torch.optim.SGD rejects: negative momentum or weight decay, or Nesterov
+// without momentum or with dampening.
 func (s *SGD) Step(params []*layers.Parameter) {
+	if !s.built {
+		panic(errZeroSGD)
+	}
 	s.check()
 	lr, mu, damp, wd := s.lr, s.Momentum, s.Dampening, s.WeightDecay
 	for _, p := range params {

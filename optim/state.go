@@ -171,6 +171,11 @@ func (s *SGD) setState(state map[*layers.Parameter]map[string][]float64) error {
 // adamStore is the state that Adam and AdamW keep.
 type adamStore struct {
 	state map[*layers.Parameter]*adamState
+	built bool // made by NewAdam or NewAdamW
+}
+
+func newAdamStore() adamStore {
+	return adamStore{state: make(map[*layers.Parameter]*adamState), built: true}
 }
 
 func (a *adamStore) stateEntries(params []*layers.Parameter) []entry {
