@@ -103,6 +103,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if cfg.Quick {
 		n, epochs, resolution = 200, min(cfg.Epochs, 30), 40
 	}
+	// Every random number comes from a generator seeded by -seed and a
+	// stream of its own, 100 + kind for a data set's points, 200 + kind for
+	// the initial weights, 300 + kind for the batch order: none of them
+	// changes when another does.
 	rng := func(stream uint64) *rand.Rand { return rand.New(rand.NewPCG(cfg.Seed, stream)) }
 	arch := fmt.Sprintf("Linear(2, %d) → TanH → Linear(%d, 1) → Sigmoid", *hidden, *hidden)
 	figs := &plot.Dir{Path: cfg.Out}
@@ -175,7 +179,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 // returns the mean loss of every epoch, and an error naming the epoch
 // whose loss is not finite: the training diverged.
 func fit(net *network, loss losses.Loss, x, y *tensor.Tensor, epochs, batch int, lr float64, order *rand.Rand, progress *cli.Progress) ([]float64, error) {
-	batches := data.NewBatches(x, y, batch, order)
+	batches := data.NewBatches(x, y, min(batch, x.Rows()), order) // a batch holds at most every row
 	xb, yb := batches.NewBuffers()
 	var means []float64
 	for epoch := 1; epoch <= epochs; epoch++ {

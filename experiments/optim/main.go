@@ -18,6 +18,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -73,8 +74,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := cfg.Check(); err != nil {
 		return err
 	}
-	if !(*mu > 0 && *mu < 1) || !(*momentumLR >= 0) || !(*adamLR > 0) {
-		return cli.Usagef("need 0 < -momentum < 1, -momentum-lr ≥ 0 and -adam-lr > 0, have %g, %g and %g", *mu, *momentumLR, *adamLR)
+	if inf := math.Inf(1); !(*mu > 0 && *mu < 1) || !(*momentumLR >= 0 && *momentumLR < inf) || !(*adamLR > 0 && *adamLR < inf) {
+		return cli.Usagef("need 0 < -momentum < 1, -momentum-lr ≥ 0 and -adam-lr > 0, all finite, have %g, %g and %g", *mu, *momentumLR, *adamLR)
 	}
 	if err := cfg.MakeOut(); err != nil {
 		return err
@@ -84,6 +85,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if cfg.Quick {
 		n, epochs = 200, min(cfg.Epochs, 30)
 	}
+	// Every random number comes from a generator seeded by -seed and a
+	// stream of its own, 100 + kind for a data set's points, 200 + kind for
+	// the initial weights, 300 + kind for the batch order: none of them
+	// changes when another does.
 	rng := func(stream uint64) *rand.Rand { return rand.New(rand.NewPCG(cfg.Seed, stream)) }
 
 	lr := *momentumLR

@@ -107,6 +107,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	s := settings{Seed: cfg.Seed, LR: cfg.LR, Batch: cfg.Batch, Epochs: epochs, Loss: *lossName}
+	// Every random number comes from a generator seeded by -seed and a
+	// stream of its own, 100 + kind for a data set's points, 200 + kind for
+	// the initial weights, 300 + kind for the batch order: none of them
+	// changes when another does.
 	rng := func(stream uint64) *rand.Rand { return rand.New(rand.NewPCG(cfg.Seed, stream)) }
 
 	var (
@@ -232,7 +236,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 // mean loss of every epoch, and an error naming the epoch whose loss is not
 // finite: the training diverged.
 func fit(net *layers.Sequential, loss losses.Loss, x, y *tensor.Tensor, epochs, batch int, lr float64, order *rand.Rand, progress *cli.Progress, onBatch func(epoch int, rows []int)) ([]float64, error) {
-	batches := data.NewBatches(x, y, batch, order)
+	batches := data.NewBatches(x, y, min(batch, x.Rows()), order) // a batch holds at most every row
 	xb, yb := batches.NewBuffers()
 	var means []float64
 	for epoch := 1; epoch <= epochs; epoch++ {
