@@ -480,3 +480,74 @@ func TestDigitsTrainedHere(t *testing.T) {
 		t.Errorf("without data: %+v, %v", dg.status(), err)
 	}
 }
+
+// TestPageIsOffline checks that the page loads nothing from elsewhere: it
+// names no URL but the SVG namespace, and the server forbids the rest.
+func TestPageIsOffline(t *testing.T) {
+	_, ts := testServer(t, Limits{}, nil)
+	resp, err := ts.Client().Get(ts.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.HasPrefix(csp, "default-src 'self'") {
+		t.Errorf("Content-Security-Policy %q", csp)
+	}
+	if !strings.Contains(string(body), `<script src="app.js">`) {
+		t.Errorf("GET / is not the page: %.200s", body)
+	}
+	for _, name := range []string{"index.html", "app.js", "style.css"} {
+		b, err := staticFiles.ReadFile("static/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.ReplaceAll(string(b), "'http://www.w3.org/2000/svg'", "")
+		for _, bad := range []string{"http:", "https:", "//cdn", "@import", "url("} {
+			if strings.Contains(text, bad) {
+				t.Errorf("static/%s contains %q", name, bad)
+			}
+		}
+	}
+}
+
+// TestHistoryBounded checks that a long run keeps at most maxHistory
+// records, in order, and that play pauses by itself after MaxEpochs.
+func TestHistoryBounded(t *testing.T) {
+	c := defaultConfig()
+	c.Points, c.Batch = 40, 20 // one epoch is one record
+	s, err := newSession("t", c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 * maxHistory {
+		s.trainEpoch()
+		s.record()
+	}
+	h := s.hist
+	if len(h.Epoch) > maxHistory || len(h.Epoch) < maxHistory/2 || len(h.TestAcc) != len(h.Epoch) || len(h.WNorm[1]) != len(h.Epoch) {
+		t.Fatalf("%d records (%d accuracies, %d norms), want %d/2 … %d", len(h.Epoch), len(h.TestAcc), len(h.WNorm[1]), maxHistory, maxHistory)
+	}
+	for i := 1; i < len(h.Epoch); i++ {
+		if h.Epoch[i] <= h.Epoch[i-1] {
+			t.Fatalf("epochs out of order at %d: %v", i, h.Epoch[i-1:i+1])
+		}
+	}
+	if last := h.Epoch[len(h.Epoch)-1]; last != 2*maxHistory {
+		t.Errorf("last record at epoch %v, want %d", last, 2*maxHistory)
+	}
+
+	limits := DefaultLimits()
+	limits.Tick, limits.MaxEpochs = time.Millisecond, 3
+	_, ts := testServer(t, limits, nil)
+	st := newSessionT(t, ts, c)
+	call(t, ts, "POST", "/api/sessions/"+st.ID+"/control", map[string]string{"action": "play"}, &st)
+	deadline := time.Now().Add(10 * time.Second)
+	for st.Playing && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+		call(t, ts, "GET", "/api/sessions/"+st.ID, nil, &st)
+	}
+	if st.Playing || !strings.Contains(st.Failure, "after 3 epochs") || *st.Epoch < 3 {
+		t.Errorf("after MaxEpochs: playing %v, epoch %v, %q", st.Playing, *st.Epoch, st.Failure)
+	}
+}
