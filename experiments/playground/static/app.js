@@ -598,7 +598,7 @@ function escapeHTML(s) { return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<'
 // ---------- the digits tab ----------
 
 const pixels = new Array(256).fill(0);
-let drawing = false, predictTimer = null, digitsTimer = null;
+let drawing = false, predictTimer = null, digitsTimer = null, lastPredict = null;
 
 function wireDigits() {
   const cv = $('draw');
@@ -616,7 +616,7 @@ function wireDigits() {
   };
   cv.addEventListener('pointerdown', (ev) => { drawing = true; cv.setPointerCapture && cv.setPointerCapture(ev.pointerId); paint(ev); });
   cv.addEventListener('pointermove', (ev) => { if (drawing) paint(ev); });
-  const stop = () => { if (drawing) { drawing = false; predict(); } };
+  const stop = () => { if (drawing) { drawing = false; lastPredict = predict(); } };
   cv.addEventListener('pointerup', stop);
   cv.addEventListener('pointerleave', stop);
   $('clear').onclick = () => { pixels.fill(0); drawGrid(); renderProbs(null); drawSeen(null); };
@@ -702,16 +702,16 @@ async function selftest(kind) {
   try {
     if (kind === 'xor' || kind === 'train') {
       let epochs = 0;
+      // Each handler returns its request's promise: awaiting it waits for
+      // the page to show the answer, whatever the speed of the server.
       while (epochs < 300) {
-        $('epoch').click();
-        await until(() => Number(st.epoch) > epochs);
+        await $('epoch').onclick();
         epochs++;
         if (parseFloat($('test-acc').textContent) >= 95) break;
       }
       out.epochs = epochs;
       out.testAcc = $('test-acc').textContent;
-      $('bp-point').click();
-      await until(() => document.querySelector('.bp-call') !== null);
+      await $('bp-point').onclick();
       $('bp-next').click();
       out.backprop = {
         counter: $('bp-counter').textContent,
@@ -730,8 +730,7 @@ async function selftest(kind) {
       cv.dispatchEvent(new PointerEvent('pointerdown', at(0.52, 0.15)));
       for (let i = 1; i <= 20; i++) cv.dispatchEvent(new PointerEvent('pointermove', at(0.52 - 0.04 * i / 20, 0.15 + 0.7 * i / 20)));
       cv.dispatchEvent(new PointerEvent('pointerup', at(0.48, 0.85)));
-      await until(() => $('probs').querySelector('.pval').textContent !== '—' || $('digits-status').textContent.length > 0);
-      await until(() => $('probs').querySelector('.pval').textContent !== '—');
+      await lastPredict;
       out.digits = {
         pixels: pixels.slice(),
         shown: Array.from(document.querySelectorAll('.pval')).map((e) => e.textContent),
@@ -747,16 +746,6 @@ async function selftest(kind) {
   const pre = $('selftest-result');
   pre.textContent = JSON.stringify(out);
   document.title = 'selftest done';
-}
-
-// until waits for cond, checking after each task (the self-test's awaits
-// are fetches, so no timer is needed).
-async function until(cond) {
-  for (let i = 0; i < 400; i++) {
-    if (cond()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('timed out waiting for ' + cond);
 }
 
 // ---------- start ----------
