@@ -551,3 +551,24 @@ func TestHistoryBounded(t *testing.T) {
 		t.Errorf("after MaxEpochs: playing %v, epoch %v, %q", st.Playing, *st.Epoch, st.Failure)
 	}
 }
+
+// TestDivergence checks that a learning rate far too large stops training
+// with a message, and that the NaN weights still make valid JSON (null).
+func TestDivergence(t *testing.T) {
+	_, ts := testServer(t, Limits{}, nil)
+	c := defaultConfig()
+	c.Data, c.Output, c.LR, c.Hidden, c.Act = "regression", "mse", 10, []int{16, 16}, []string{"relu", "relu"}
+	st := newSessionT(t, ts, c)
+	for i := 0; i < 20 && st.Failure == ""; i++ {
+		if code, body := call(t, ts, "POST", "/api/sessions/"+st.ID+"/control", map[string]string{"action": "epoch"}, &st); code != 200 {
+			t.Fatalf("epoch: %d %.300s", code, body)
+		}
+	}
+	if !strings.Contains(st.Failure, "lower the learning rate") {
+		t.Fatalf("no failure after 20 epochs at lr 10: %q, loss %v", st.Failure, st.History.TrainLoss)
+	}
+	var raw map[string]any
+	if code, body := call(t, ts, "GET", "/api/sessions/"+st.ID, nil, &raw); code != 200 || !strings.Contains(body, "null") {
+		t.Errorf("state after divergence: %d, nulls %v", code, strings.Contains(body, "null"))
+	}
+}
