@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"github.com/nndiy/nndiy/internal/portable"
 	"github.com/nndiy/nndiy/tensor"
 )
 
@@ -114,15 +115,18 @@ func DefaultArtiOptions() ArtiOptions {
 // X is n×2, one point per row, and y is n×1 with labels −1 and +1. Noise of
 // standard deviation opts.Epsilon is added to both coordinates of every
 // point, then the rows are shuffled. All randomness comes from rng, so the
-// same seed gives the same data.
+// same seed gives the same data, bit for bit, on every architecture (see
+// "Same seed, same data" in the package documentation).
 //
 // n must be positive and split evenly between the groups of the kind:
 // even for TwoGaussians, Circles, Moons and Spirals, a multiple of 4 for
-// FourGaussians. Otherwise, or when an option is out of its range, Arti
-// returns an error (the course's code would silently drop points).
-func Arti(kind Kind, n int, opts ArtiOptions, rng *rand.Rand) (X, y *tensor.Tensor, err error) {
-	if err := opts.check(kind, n); err != nil {
-		return nil, nil, err
+// FourGaussians (the course's code would silently drop points). Arti panics
+// otherwise, or when an option is out of its range, with the message of
+// opts.Check's error: a program that takes the kind, n or the options from
+// outside (a form, a file) calls Check first.
+func Arti(kind Kind, n int, opts ArtiOptions, rng *rand.Rand) (X, y *tensor.Tensor) {
+	if err := opts.Check(kind, n); err != nil {
+		panic(err.Error())
 	}
 	X, y = tensor.New(n, 2), tensor.New(n, 1)
 	// The course's sigma is a variance: each coordinate is drawn with
@@ -141,7 +145,8 @@ func Arti(kind Kind, n int, opts ArtiOptions, rng *rand.Rand) (X, y *tensor.Tens
 		gaussian(X, y, 3*q, n, +c, -c, std, -1, rng)
 	case Checkerboard:
 		for i := 0; i < n; i++ {
-			x1, x2 := -4+8*rng.Float64(), -4+8*rng.Float64()
+			// 8·u is exact: fused or not, the sum has the same bits.
+			x1, x2 := -4+float64(8*rng.Float64()), -4+float64(8*rng.Float64())
 			X.Set(i, 0, x1)
 			X.Set(i, 1, x2)
 			y.Data[i] = checkerLabel(x1, x2)
@@ -150,7 +155,7 @@ func Arti(kind Kind, n int, opts ArtiOptions, rng *rand.Rand) (X, y *tensor.Tens
 		h := n / 2
 		for i := 0; i < h; i++ {
 			t := 2 * math.Pi * float64(i) / float64(h)
-			s, co := math.Sincos(t)
+			s, co := portable.Sincos(t)
 			setPoint(X, y, i, co, s, -1)
 			setPoint(X, y, h+i, opts.Factor*co, opts.Factor*s, +1)
 		}
@@ -161,7 +166,7 @@ func Arti(kind Kind, n int, opts ArtiOptions, rng *rand.Rand) (X, y *tensor.Tens
 			if h > 1 {
 				t = math.Pi * float64(i) / float64(h-1)
 			}
-			s, co := math.Sincos(t)
+			s, co := portable.Sincos(t)
 			setPoint(X, y, i, co, s, -1)
 			setPoint(X, y, h+i, 1-co, 0.5-s, +1)
 		}
@@ -169,19 +174,21 @@ func Arti(kind Kind, n int, opts ArtiOptions, rng *rand.Rand) (X, y *tensor.Tens
 		h := n / 2
 		for i := 0; i < h; i++ {
 			t := float64(i+1) / float64(h)
-			s, co := math.Sincos(2 * math.Pi * opts.Turns * t)
+			s, co := portable.Sincos(2 * math.Pi * opts.Turns * t)
 			setPoint(X, y, i, t*co, t*s, -1)
 			setPoint(X, y, h+i, -t*co, -t*s, +1)
 		}
 	}
 	for i := range X.Data {
-		X.Data[i] += opts.Epsilon * rng.NormFloat64()
+		X.Data[i] += float64(opts.Epsilon * portable.Norm(rng))
 	}
 	shuffleRows(X, y, rng)
-	return X, y, nil
+	return X, y
 }
 
-func (o ArtiOptions) check(kind Kind, n int) error {
+// Check returns an error, naming data.Arti, if Arti cannot draw n points of
+// the given kind with the options o, and nil if it can.
+func (o ArtiOptions) Check(kind Kind, n int) error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("data.Arti(%v): "+format, append([]any{kind}, args...)...)
 	}
@@ -227,9 +234,14 @@ func (o ArtiOptions) check(kind Kind, n int) error {
 
 // gaussian fills rows [from, to) of X with points drawn around (cx, cy) with
 // standard deviation std on each coordinate, and labels them.
+//
+// float64(std·z) rounds the product before the sum: Go lets arm64 fuse
+// cx + std·z into one multiply-add, which rounds once, and the same seed
+// would give other points there than on amd64. portable.Norm is
+// rng.NormFloat64 made to give amd64's bits on every architecture.
 func gaussian(X, y *tensor.Tensor, from, to int, cx, cy, std, label float64, rng *rand.Rand) {
 	for i := from; i < to; i++ {
-		setPoint(X, y, i, cx+std*rng.NormFloat64(), cy+std*rng.NormFloat64(), label)
+		setPoint(X, y, i, cx+float64(std*portable.Norm(rng)), cy+float64(std*portable.Norm(rng)), label)
 	}
 }
 
@@ -283,27 +295,38 @@ func DefaultRegressionOptions() RegressionOptions {
 }
 
 // Regression generates n points of y = A·x + B + noise: X is n×1 with x drawn
-// uniformly from [XMin, XMax), and y is n×1. It returns an error if n ≤ 0,
-// XMin ≥ XMax, Noise < 0, or a parameter is not finite.
-func Regression(n int, opts RegressionOptions, rng *rand.Rand) (X, y *tensor.Tensor, err error) {
-	if n <= 0 {
-		return nil, nil, fmt.Errorf("data.Regression: n = %d, want n > 0", n)
-	}
-	for _, v := range []float64{opts.A, opts.B, opts.XMin, opts.XMax, opts.Noise} {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, nil, fmt.Errorf("data.Regression: options %+v are not all finite", opts)
-		}
-	}
-	if !(opts.XMin < opts.XMax) {
-		return nil, nil, fmt.Errorf("data.Regression: XMin = %v, XMax = %v, want XMin < XMax", opts.XMin, opts.XMax)
-	}
-	if !(opts.Noise >= 0) {
-		return nil, nil, fmt.Errorf("data.Regression: Noise = %v, want Noise ≥ 0", opts.Noise)
+// uniformly from [XMin, XMax), and y is n×1. The same seed gives the same
+// data on every architecture. It panics if n ≤ 0, XMin ≥ XMax, Noise < 0, or
+// a parameter is not finite, with the message of opts.Check's error.
+func Regression(n int, opts RegressionOptions, rng *rand.Rand) (X, y *tensor.Tensor) {
+	if err := opts.Check(n); err != nil {
+		panic(err.Error())
 	}
 	X, y = tensor.New(n, 1), tensor.New(n, 1)
 	X.FillUniform(rng, opts.XMin, opts.XMax)
 	for i, x := range X.Data {
-		y.Data[i] = opts.A*x + opts.B + opts.Noise*rng.NormFloat64()
+		// Each product is rounded before its sum, on every architecture.
+		y.Data[i] = float64(opts.A*x) + opts.B + float64(opts.Noise*portable.Norm(rng))
 	}
-	return X, y, nil
+	return X, y
+}
+
+// Check returns an error, naming data.Regression, if Regression cannot draw
+// n points with the options o, and nil if it can.
+func (o RegressionOptions) Check(n int) error {
+	if n <= 0 {
+		return fmt.Errorf("data.Regression: n = %d, want n > 0", n)
+	}
+	for _, v := range []float64{o.A, o.B, o.XMin, o.XMax, o.Noise} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("data.Regression: options %+v are not all finite", o)
+		}
+	}
+	if !(o.XMin < o.XMax) {
+		return fmt.Errorf("data.Regression: XMin = %v, XMax = %v, want XMin < XMax", o.XMin, o.XMax)
+	}
+	if !(o.Noise >= 0) {
+		return fmt.Errorf("data.Regression: Noise = %v, want Noise ≥ 0", o.Noise)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -31,10 +32,7 @@ func TestArtiShapesLabelsAndShuffle(t *testing.T) {
 	for kind := TwoGaussians; kind <= Spirals; kind++ {
 		t.Run(kind.String(), func(t *testing.T) {
 			const n = 400
-			X, y, err := Arti(kind, n, DefaultArtiOptions(), newRNG(1))
-			if err != nil {
-				t.Fatal(err)
-			}
+			X, y := Arti(kind, n, DefaultArtiOptions(), newRNG(1))
 			if X.Rows() != n || X.Cols() != 2 || y.Rows() != n || y.Cols() != 1 {
 				t.Fatalf("shapes %v and %v, want [%d 2] and [%d 1]", X.Shape, y.Shape, n, n)
 			}
@@ -68,9 +66,9 @@ func TestArtiShapesLabelsAndShuffle(t *testing.T) {
 }
 
 func TestArtiSameSeedSameData(t *testing.T) {
-	X1, y1, _ := Arti(FourGaussians, 100, DefaultArtiOptions(), newRNG(7))
-	X2, y2, _ := Arti(FourGaussians, 100, DefaultArtiOptions(), newRNG(7))
-	X3, _, _ := Arti(FourGaussians, 100, DefaultArtiOptions(), newRNG(8))
+	X1, y1 := Arti(FourGaussians, 100, DefaultArtiOptions(), newRNG(7))
+	X2, y2 := Arti(FourGaussians, 100, DefaultArtiOptions(), newRNG(7))
+	X3, _ := Arti(FourGaussians, 100, DefaultArtiOptions(), newRNG(8))
 	if tensor.MaxAbsDiff(X1, X2) != 0 || tensor.MaxAbsDiff(y1, y2) != 0 {
 		t.Error("the same seed gave different data")
 	}
@@ -109,10 +107,7 @@ func TestArtiGaussians(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind.String(), func(t *testing.T) {
-			X, y, err := Arti(tt.kind, n, opts, newRNG(2))
-			if err != nil {
-				t.Fatal(err)
-			}
+			X, y := Arti(tt.kind, n, opts, newRNG(2))
 			// Assign each point to the centre of its quadrant: the centres
 			// are 1.5/√0.1 ≈ 4.7 standard deviations from the axes.
 			groups := map[[2]float64][2][]float64{}
@@ -186,10 +181,7 @@ func TestCheckerLabel(t *testing.T) {
 
 func TestArtiCheckerboard(t *testing.T) {
 	const n = 6400
-	X, y, err := Arti(Checkerboard, n, noNoise(), newRNG(3))
-	if err != nil {
-		t.Fatal(err)
-	}
+	X, y := Arti(Checkerboard, n, noNoise(), newRNG(3))
 	var squares [8][8]int
 	for i := 0; i < n; i++ {
 		p := X.Row(i)
@@ -251,10 +243,7 @@ func TestArtiCurves(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind.String(), func(t *testing.T) {
-			X, y, err := Arti(tt.kind, n, opts, newRNG(4))
-			if err != nil {
-				t.Fatal(err)
-			}
+			X, y := Arti(tt.kind, n, opts, newRNG(4))
 			for i := 0; i < n; i++ {
 				if d := tt.dist(X.Row(i), y.Data[i]); d > 1e-12 {
 					t.Fatalf("point %v labelled %v is %g off its curve", X.Row(i), y.Data[i], d)
@@ -270,10 +259,7 @@ func TestArtiNoise(t *testing.T) {
 	const n = 8000
 	opts := DefaultArtiOptions()
 	opts.Epsilon = 0.03
-	X, y, err := Arti(Circles, n, opts, newRNG(5))
-	if err != nil {
-		t.Fatal(err)
-	}
+	X, y := Arti(Circles, n, opts, newRNG(5))
 	dev := make([]float64, n)
 	for i := range dev {
 		r := 1.0
@@ -319,18 +305,34 @@ func TestArtiErrors(t *testing.T) {
 		{Spirals, 10, with(func(o *ArtiOptions) { o.Turns = 0 }), "Turns = 0"},
 	}
 	for _, tt := range tests {
-		X, y, err := Arti(tt.kind, tt.n, tt.opts, newRNG(1))
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("Arti(%v, %d, %+v): error %v, want one containing %q", tt.kind, tt.n, tt.opts, err, tt.want)
+		err := tt.opts.Check(tt.kind, tt.n)
+		if err == nil || !strings.HasPrefix(err.Error(), "data.Arti(") || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%+v.Check(%v, %d) = %v, want an error naming data.Arti and containing %q", tt.opts, tt.kind, tt.n, err, tt.want)
+			continue
 		}
-		if X != nil || y != nil {
-			t.Errorf("Arti(%v, %d): data returned with the error", tt.kind, tt.n)
+		if msg := panicMessage(func() { Arti(tt.kind, tt.n, tt.opts, newRNG(1)) }); msg != err.Error() {
+			t.Errorf("Arti(%v, %d, %+v) panicked with %q, want Check's %q", tt.kind, tt.n, tt.opts, msg, err)
 		}
 	}
 	// Kinds that do not use an option ignore it.
-	if _, _, err := Arti(Checkerboard, 9, ArtiOptions{}, newRNG(1)); err != nil {
+	if err := (ArtiOptions{}).Check(Checkerboard, 9); err != nil {
 		t.Errorf("Checkerboard with zero options: %v", err)
 	}
+	if msg := panicMessage(func() { Arti(Checkerboard, 9, ArtiOptions{}, newRNG(1)) }); msg != "" {
+		t.Errorf("Checkerboard with zero options panicked: %s", msg)
+	}
+}
+
+// panicMessage calls f and returns the string it panics with, or "" if it
+// does not panic.
+func panicMessage(f func()) (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg = fmt.Sprint(r)
+		}
+	}()
+	f()
+	return ""
 }
 
 func TestParseKind(t *testing.T) {
@@ -354,23 +356,22 @@ func TestRegression(t *testing.T) {
 	const n = 5000
 	opts := DefaultRegressionOptions()
 	opts.Noise = 0
-	X, y, err := Regression(n, opts, newRNG(6))
-	if err != nil {
-		t.Fatal(err)
-	}
+	X, y := Regression(n, opts, newRNG(6))
 	for i, x := range X.Data {
 		if x < opts.XMin || x >= opts.XMax {
 			t.Fatalf("x = %v outside [%v, %v)", x, opts.XMin, opts.XMax)
 		}
-		if y.Data[i] != 3*x+4 {
-			t.Fatalf("y(%v) = %v, want 3x + 4 = %v", x, y.Data[i], 3*x+4)
+		// float64(3*x) rounds the product, as Regression does: arm64
+		// would fuse 3*x + 4 into one multiply-add otherwise.
+		if want := float64(3*x) + 4; y.Data[i] != want {
+			t.Fatalf("y(%v) = %v, want 3x + 4 = %v", x, y.Data[i], want)
 		}
 	}
 
 	// With noise: the least-squares line recovers a and b, and the
 	// residuals have the noise's variance.
 	opts.Noise = 0.5
-	X, y, _ = Regression(n, opts, newRNG(6))
+	X, y = Regression(n, opts, newRNG(6))
 	mx, vx := moments(X.Data)
 	my, _ := moments(y.Data)
 	cov := 0.0
@@ -395,14 +396,20 @@ func TestRegression(t *testing.T) {
 	for _, bad := range []struct {
 		n    int
 		opts RegressionOptions
+		want string
 	}{
-		{0, DefaultRegressionOptions()},
-		{10, RegressionOptions{}},
-		{10, RegressionOptions{A: 1, XMin: 0, XMax: 1, Noise: -1}},
-		{10, RegressionOptions{A: math.NaN(), XMin: 0, XMax: 1}},
+		{0, DefaultRegressionOptions(), "n = 0"},
+		{10, RegressionOptions{}, "XMin = 0, XMax = 0"},
+		{10, RegressionOptions{A: 1, XMin: 0, XMax: 1, Noise: -1}, "Noise = -1"},
+		{10, RegressionOptions{A: math.NaN(), XMin: 0, XMax: 1}, "not all finite"},
 	} {
-		if _, _, err := Regression(bad.n, bad.opts, newRNG(1)); err == nil {
-			t.Errorf("Regression(%d, %+v): no error", bad.n, bad.opts)
+		err := bad.opts.Check(bad.n)
+		if err == nil || !strings.HasPrefix(err.Error(), "data.Regression: ") || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%+v.Check(%d) = %v, want an error naming data.Regression and containing %q", bad.opts, bad.n, err, bad.want)
+			continue
+		}
+		if msg := panicMessage(func() { Regression(bad.n, bad.opts, newRNG(1)) }); msg != err.Error() {
+			t.Errorf("Regression(%d, %+v) panicked with %q, want Check's %q", bad.n, bad.opts, msg, err)
 		}
 	}
 }

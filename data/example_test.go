@@ -17,10 +17,7 @@ import (
 // The XOR problem of the course: four Gaussians, labels ±1.
 func ExampleArti() {
 	rng := rand.New(rand.NewPCG(1, 2))
-	X, y, err := data.Arti(data.FourGaussians, data.DefaultArtiN, data.DefaultArtiOptions(), rng)
-	if err != nil {
-		log.Fatal(err)
-	}
+	X, y := data.Arti(data.FourGaussians, data.DefaultArtiN, data.DefaultArtiOptions(), rng)
 	pos := 0
 	for _, v := range y.Data {
 		if v == 1 {
@@ -40,10 +37,16 @@ func ExampleArti() {
 	// mean |x1| = 1.0 (the centres are at ±1)
 }
 
-// An n that does not split evenly is an error.
-func ExampleArti_error() {
-	_, _, err := data.Arti(data.FourGaussians, 1001, data.DefaultArtiOptions(), rand.New(rand.NewPCG(1, 2)))
-	fmt.Println(err)
+// An n that does not split evenly is a programmer error, and Arti panics.
+// A program that takes n from its user checks it first.
+func ExampleArtiOptions_Check() {
+	n := 1001 // read from a form
+	if err := data.DefaultArtiOptions().Check(data.FourGaussians, n); err != nil {
+		fmt.Println(err)
+		return
+	}
+	X, y := data.Arti(data.FourGaussians, n, data.DefaultArtiOptions(), rand.New(rand.NewPCG(1, 2)))
+	fmt.Println(X.Shape, y.Shape)
 	// Output:
 	// data.Arti(four-gaussians): n = 1001 does not split into 4 equal groups
 }
@@ -85,7 +88,7 @@ func ExampleBatches() {
 
 func ExampleTrainTestSplit() {
 	rng := rand.New(rand.NewPCG(1, 2))
-	X, y, _ := data.Arti(data.Moons, 200, data.DefaultArtiOptions(), rng)
+	X, y := data.Arti(data.Moons, 200, data.DefaultArtiOptions(), rng)
 	Xtrain, Xtest, ytrain, ytest, err := data.TrainTestSplit(X, y, 0.25, rng)
 	if err != nil {
 		log.Fatal(err)

@@ -17,7 +17,7 @@ import (
 // data (four Gaussians) with the course's plain gradient step.
 func ExampleFit_xor() {
 	rng := rand.New(rand.NewPCG(1, 2))
-	X, y, _ := data.Arti(data.FourGaussians, 1000, data.DefaultArtiOptions(), rng)
+	X, y := data.Arti(data.FourGaussians, 1000, data.DefaultArtiOptions(), rng)
 	y01 := data.SignsToBinary(nil, y) // labels −1/+1 → 0/1 for the sigmoid
 
 	net := layers.NewSequential(

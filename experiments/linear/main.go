@@ -73,10 +73,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	// points held out for the test.
 	line := data.DefaultRegressionOptions()
 	points := rng(400)
-	x, y, err := data.Regression(regressionN, line, points)
-	if err != nil {
-		return err
-	}
+	x, y := data.Regression(regressionN, line, points)
 	xTrain, xTest, yTrain, yTest, err := data.TrainTestSplit(x, y, 0.25, points)
 	if err != nil {
 		return err
@@ -118,14 +115,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var panels []*plot.DecisionBoundary
 	for i, kind := range kinds {
 		points := rng(100 + uint64(kind))
-		x, y, err := data.Arti(kind, classesN, data.DefaultArtiOptions(), points)
-		if err != nil {
-			return err
-		}
-		testX, testY, err := data.Arti(kind, classesN, data.DefaultArtiOptions(), points)
-		if err != nil {
-			return err
-		}
+		x, y := data.Arti(kind, classesN, data.DefaultArtiOptions(), points)
+		testX, testY := data.Arti(kind, classesN, data.DefaultArtiOptions(), points)
 		net := layers.NewLinear(2, 1, rng(200+uint64(kind)))
 		_, means, err := fit(net, x, y, classEpochs, cfg.Batch, cfg.LR, rng(300+uint64(kind)), cli.NewProgress(stderr, titles[i], classEpochs))
 		if err != nil {

@@ -94,10 +94,7 @@ func TestMarkdown(t *testing.T) {
 // with its epoch (a sigmoid output keeps the loss finite whatever -lr, so
 // the test starts from weights that are not).
 func TestFit(t *testing.T) {
-	x, y, err := data.Arti(data.FourGaussians, 100, data.DefaultArtiOptions(), rand.New(rand.NewPCG(1, 2)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	x, y := data.Arti(data.FourGaussians, 100, data.DefaultArtiOptions(), rand.New(rand.NewPCG(1, 2)))
 	y = data.SignsToBinary(nil, y)
 	for _, c := range parts() {
 		net := newNetwork(5, rand.New(rand.NewPCG(1, 3)))

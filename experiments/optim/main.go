@@ -117,14 +117,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		// A training set and a test set drawn independently, with labels
 		// 0/1 for the sigmoid's output.
 		points := rng(100 + uint64(kind))
-		x, y, err := data.Arti(kind, n, data.DefaultArtiOptions(), points)
-		if err != nil {
-			return err
-		}
-		testX, testY, err := data.Arti(kind, n, data.DefaultArtiOptions(), points)
-		if err != nil {
-			return err
-		}
+		x, y := data.Arti(kind, n, data.DefaultArtiOptions(), points)
+		testX, testY := data.Arti(kind, n, data.DefaultArtiOptions(), points)
 		y, testY = data.SignsToBinary(nil, y), data.SignsToBinary(nil, testY)
 		order := rng(300 + uint64(kind)).Uint64() // the seed of the batch order of every method
 

@@ -68,10 +68,7 @@ func TestQuick(t *testing.T) {
 // to the last bit, so the curves of the figure differ by the rule alone.
 // And a loss that stops being finite stops the training with its epoch.
 func TestTrain(t *testing.T) {
-	x, y, err := data.Arti(data.FourGaussians, 100, data.DefaultArtiOptions(), rand.New(rand.NewPCG(1, 2)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	x, y := data.Arti(data.FourGaussians, 100, data.DefaultArtiOptions(), rand.New(rand.NewPCG(1, 2)))
 	y = data.SignsToBinary(nil, y)
 	history := func(opt optim.Optimizer, poison bool) (*optim.History, error) {
 		net := newNetwork(rand.New(rand.NewPCG(1, 3)))

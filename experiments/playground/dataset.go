@@ -52,10 +52,10 @@ func makeDataset(c Config, upload *points) (*dataset, error) {
 	case "regression":
 		opts := data.DefaultRegressionOptions()
 		opts.Noise = c.Noise
-		x, y, err := data.Regression(c.Points, opts, r)
-		if err != nil {
+		if err := opts.Check(c.Points); err != nil {
 			return nil, err
 		}
+		x, y := data.Regression(c.Points, opts, r)
 		p = points{x: x, target: y}
 	case "blobs":
 		p = blobs(c.Points, c.Classes, c.Noise, r)
@@ -71,10 +71,10 @@ func makeDataset(c Config, upload *points) (*dataset, error) {
 		}
 		opts := data.DefaultArtiOptions()
 		opts.Epsilon = c.Noise
-		x, y, err := data.Arti(kind, c.Points, opts, r)
-		if err != nil {
+		if err := opts.Check(kind, c.Points); err != nil {
 			return nil, err
 		}
+		x, y := data.Arti(kind, c.Points, opts, r)
 		p = points{x: x, labels: data.SignsToClasses(nil, y), classes: 2}
 	}
 	n := p.x.Rows()

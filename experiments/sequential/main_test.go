@@ -139,10 +139,7 @@ func TestExport(t *testing.T) {
 	// The points, labels and initial weights are those of the run's
 	// streams, and so is the fingerprint.
 	rng := func(stream uint64) *rand.Rand { return rand.New(rand.NewPCG(1, stream)) }
-	x, y, err := data.Arti(data.FourGaussians, 200, data.DefaultArtiOptions(), rng(100+uint64(data.FourGaussians)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	x, y := data.Arti(data.FourGaussians, 200, data.DefaultArtiOptions(), rng(100+uint64(data.FourGaussians)))
 	y = data.SignsToBinary(nil, y)
 	if !slices.Equal(e.X, x.Data) || !slices.Equal(e.Y, y.Data) {
 		t.Error("exported points or labels differ from the training set")
@@ -186,14 +183,11 @@ func TestExport(t *testing.T) {
 // sigmoid output keeps the loss finite whatever -lr, so the test starts
 // from weights that are not).
 func TestFitDiverges(t *testing.T) {
-	x, y, err := data.Arti(data.Moons, 100, data.DefaultArtiOptions(), rand.New(rand.NewPCG(1, 2)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	x, y := data.Arti(data.Moons, 100, data.DefaultArtiOptions(), rand.New(rand.NewPCG(1, 2)))
 	y = data.SignsToBinary(nil, y)
 	net := newNetwork(rand.New(rand.NewPCG(1, 3)))
 	net.Parameters()[0].Value.Data[0] = math.NaN()
-	_, err = fit(net, losses.NewBCE(), x, y, 5, 10, 0.2, rand.New(rand.NewPCG(1, 4)), cli.NewProgress(io.Discard, "", 5), nil)
+	_, err := fit(net, losses.NewBCE(), x, y, 5, 10, 0.2, rand.New(rand.NewPCG(1, 4)), cli.NewProgress(io.Discard, "", 5), nil)
 	if err == nil || !strings.Contains(err.Error(), "diverged: mean loss NaN at epoch 1 ") {
 		t.Errorf("a NaN weight gave error %v", err)
 	}
