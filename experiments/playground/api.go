@@ -23,7 +23,7 @@ var staticFiles embed.FS
 //	POST   /api/sessions                  Config → state        start a session
 //	GET    /api/sessions/{id}             → state               poll
 //	GET    /api/sessions/{id}/points      → points              the data, when dataVersion changes
-//	POST   /api/sessions/{id}/config      Config → state        a new experiment (pauses, resets)
+//	POST   /api/sessions/{id}/config      Config → state        a new experiment (pauses, resets), or a new lr, rule, batch
 //	POST   /api/sessions/{id}/control     {"action"} → state    play, pause, batch, epoch, reset
 //	POST   /api/sessions/{id}/csv         a CSV file → state    use its points (data "csv")
 //	POST   /api/sessions/{id}/backprop    {"point"} → trace     one traced step (point −1: the next batch)
@@ -182,10 +182,16 @@ func (srv *server) handleConfig(w http.ResponseWriter, r *http.Request, s *sessi
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	s.pauseLocked()
-	if err := s.configure(c, s.upload); err != nil {
+	if err := c.check(); err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
+	}
+	if !s.retune(c) {
+		s.pauseLocked()
+		if err := s.configure(c, s.upload); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
 	}
 	writeJSON(w, http.StatusOK, s.snapshot())
 }

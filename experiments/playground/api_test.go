@@ -572,3 +572,40 @@ func TestDivergence(t *testing.T) {
 		t.Errorf("state after divergence: %d, nulls %v", code, strings.Contains(body, "null"))
 	}
 }
+
+// TestRetune checks that a new learning rate, rule or batch size keeps the
+// weights and the curves, and that any other change starts anew.
+func TestRetune(t *testing.T) {
+	_, ts := testServer(t, Limits{}, nil)
+	c := defaultConfig()
+	st := newSessionT(t, ts, c)
+	path := "/api/sessions/" + st.ID
+	for range 3 {
+		call(t, ts, "POST", path+"/control", map[string]string{"action": "epoch"}, &st)
+	}
+	call(t, ts, "POST", path+"/control", map[string]string{"action": "batch"}, &st)
+	steps, w := st.Steps, st.Layers[0].W[0][0]
+	for _, edit := range []func(*Config){
+		func(c *Config) { c.LR = 0.5 },
+		func(c *Config) { c.Rule = "adam" },
+		func(c *Config) { c.Batch = 7 },
+	} {
+		edit(&c)
+		var after stateT
+		if code, body := call(t, ts, "POST", path+"/config", c, &after); code != 200 {
+			t.Fatalf("config: %d %s", code, body)
+		}
+		if after.Steps != steps || after.Layers[0].W[0][0] != w || after.Config.LR != c.LR || after.Config.Rule != c.Rule || after.Config.Batch != c.Batch {
+			t.Errorf("after %+v: %d steps (want %d), W[0][0] %v (want %v)", after.Config, after.Steps, steps, after.Layers[0].W[0][0], w)
+		}
+	}
+	call(t, ts, "POST", path+"/control", map[string]string{"action": "batch"}, &st)
+	if st.Steps != steps+1 || !tensor.Close(*st.Epoch, 4+1.0/29, 1e-4, 0) { // 200 points: 29 batches of 7 an epoch
+		t.Errorf("a batch of 7 after the change: %d steps, epoch %v", st.Steps, *st.Epoch)
+	}
+	c.Hidden, c.Act = []int{5}, []string{"relu"}
+	call(t, ts, "POST", path+"/config", c, &st)
+	if st.Steps != 0 || len(st.Layers[0].W[0]) != 5 {
+		t.Errorf("a new width: %d steps, %d units", st.Steps, len(st.Layers[0].W[0]))
+	}
+}

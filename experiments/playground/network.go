@@ -65,16 +65,22 @@ func newModel(c Config, in, classes int) (*model, error) {
 		m.loss, m.acc = losses.NewSoftmaxCrossEntropy(), optim.Accuracy
 		m.softmax = layers.NewSoftmax()
 	}
-	m.opt = optim.New(m.net, m.loss, c.LR)
-	switch c.Rule {
+	m.setRule(c.Rule, c.LR)
+	return m, nil
+}
+
+// setRule gives the network a new update rule, with a fresh state (no
+// momentum yet, Adam's moments at zero).
+func (m *model) setRule(rule string, lr float64) {
+	m.opt = optim.New(m.net, m.loss, lr)
+	switch rule {
 	case "momentum", "nesterov":
-		sgd := optim.NewSGD(c.LR)
-		sgd.Momentum, sgd.Nesterov = 0.9, c.Rule == "nesterov"
+		sgd := optim.NewSGD(lr)
+		sgd.Momentum, sgd.Nesterov = 0.9, rule == "nesterov"
 		m.opt.WithOptimizer(sgd)
 	case "adam":
-		m.opt.WithOptimizer(optim.NewAdam(c.LR))
+		m.opt.WithOptimizer(optim.NewAdam(lr))
 	}
-	return m, nil
 }
 
 func activation(name string) layers.Module {

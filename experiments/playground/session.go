@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"sync"
 	"time"
 
@@ -94,6 +95,37 @@ func (s *session) configure(c Config, upload *points) error {
 	s.hist = history{}
 	s.record()
 	return nil
+}
+
+// retune changes the learning rate, the update rule or the batch size of
+// the running experiment, keeping its weights and its curves, as one does
+// in the middle of a training; it reports false, changing nothing, when c
+// differs in anything else (then configure starts anew). A new rule starts
+// with a fresh state; a new learning rate alone keeps it. The caller holds
+// mu and has checked c.
+func (s *session) retune(c Config) bool {
+	same := s.cfg
+	same.LR, same.Rule, same.Batch = c.LR, c.Rule, c.Batch
+	if !reflect.DeepEqual(same, c) {
+		return false
+	}
+	switch {
+	case c.Rule != s.cfg.Rule:
+		s.m.setRule(c.Rule, c.LR)
+	case c.LR != s.cfg.LR:
+		s.m.opt.SetLR(c.LR)
+	}
+	if c.Batch != s.cfg.Batch {
+		if s.inEpoch > 0 { // the epoch's order is lost: count it as done
+			s.epochs++
+			s.inEpoch = 0
+		}
+		s.batches = data.NewBatches(s.set.xTrain, s.yTrain, min(c.Batch, s.set.xTrain.Rows()), rng(c.Seed+uint64(s.epochs), streamBatches))
+		s.xb, s.yb = s.batches.NewBuffers()
+	}
+	s.cfg = c
+	s.failure = ""
+	return true
 }
 
 // trainBatch trains on the next mini-batch with the course's Optim.Step.
