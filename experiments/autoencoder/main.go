@@ -10,7 +10,10 @@
 //     size first, its best configuration retrained (the report's figure 13);
 //   - -studies (on by default): a denoising auto-encoder at five levels of
 //     noise, and classifiers trained on the codes beside the same ones on
-//     the pixels.
+//     the pixels; then the course's suggestions (suggestions.go): the
+//     auto-encoder with tied weights beside the untied one, k-means on the
+//     codes and on the pixels, and an auto-encoder with a 2-d code, whose
+//     codes are drawn directly.
 //
 // For example:
 //
@@ -63,6 +66,20 @@ func newAutoencoder(hidden, code int, rng *rand.Rand) (net, encoder *layers.Sequ
 	return layers.NewSequential(encoder, decoder), encoder
 }
 
+// newTiedAutoencoder returns the same auto-encoder with tied weights: each
+// Linear of the decoder uses the weight of its mirror in the encoder,
+// transposed (layers.TiedLinear), and keeps its own bias. It has the
+// parameters of the encoder and two biases.
+func newTiedAutoencoder(hidden, code int, rng *rand.Rand) (net, encoder *layers.Sequential) {
+	in, mid := layers.NewLinear(data.USPSPixels, hidden, rng), layers.NewLinear(hidden, code, rng)
+	encoder = layers.NewSequential(in, layers.NewTanh(), mid, layers.NewTanh())
+	decoder := layers.NewSequential(
+		layers.NewTiedLinear(mid, rng), layers.NewTanh(), // code → hidden with midᵀ
+		layers.NewTiedLinear(in, rng), layers.NewSigmoid(), // hidden → 256 with inᵀ
+	)
+	return layers.NewSequential(encoder, decoder), encoder
+}
+
 // Streams of random numbers drawn from -seed, one per use.
 const (
 	streamInit  = 1 // initial weights
@@ -71,6 +88,7 @@ const (
 	streamTSNE  = 4 // t-SNE's initial map
 	streamShow  = 5 // the test digits shown
 	streamClass = 6 // the classifiers of the codes
+	streamKMean = 7 // the k-means starts
 )
 
 // train trains a new auto-encoder on the images x to reproduce them: Adam
@@ -81,6 +99,12 @@ const (
 // stay clean.
 func train(h hyper, epochs int, seed uint64, noise float64, x, eval *tensor.Tensor, progress *cli.Progress) (net, encoder *layers.Sequential, hist *optim.History, err error) {
 	net, encoder = newAutoencoder(h.hidden, h.code, rand.New(rand.NewPCG(seed, streamInit)))
+	hist, err = fit(net, h, epochs, seed, noise, x, eval, progress)
+	return net, encoder, hist, err
+}
+
+// fit trains the auto-encoder net as train does.
+func fit(net layers.Module, h hyper, epochs int, seed uint64, noise float64, x, eval *tensor.Tensor, progress *cli.Progress) (*optim.History, error) {
 	o := optim.New(net, losses.NewBCE(), h.lr).WithOptimizer(optim.NewAdam(h.lr))
 	input, renoise := x, func() {}
 	if noise > 0 { // Fit copies each batch from input: new noise each epoch
@@ -89,7 +113,7 @@ func train(h hyper, epochs int, seed uint64, noise float64, x, eval *tensor.Tens
 		renoise = func() { addNoise(input, x, noise, rng) }
 		renoise()
 	}
-	hist, err = optim.Fit(o, input, x, optim.Config{
+	return optim.Fit(o, input, x, optim.Config{
 		BatchSize: h.batch, Epochs: epochs, Seed: seed, ValX: eval, ValY: eval,
 		Schedule: optim.NewCosineAnnealingLR(o, epochs, 0),
 		OnEpoch: func(epoch int, hist *optim.History) error {
@@ -100,7 +124,6 @@ func train(h hyper, epochs int, seed uint64, noise float64, x, eval *tensor.Tens
 			return nil
 		},
 	})
-	return net, encoder, hist, err
 }
 
 // addNoise sets dst to src plus Gaussian noise of standard deviation sigma,
@@ -131,7 +154,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	grid := fs.Bool("grid", false, "grid search over lr, hidden width, code size and batch size first, then retrain the best")
 	gridEpochs := fs.Int("grid-epochs", 0, "`epochs` of each configuration of the grid (default: -epochs, 2 with -quick)")
 	workers := fs.Int("workers", 0, "networks of the grid and the studies trained at `once` (default: the number of cores)")
-	studies := fs.Bool("studies", true, "run the denoising and classification studies")
+	studies := fs.Bool("studies", true, "run the studies beyond the report: denoising, classification, tied weights, k-means, a 2-d code")
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
@@ -214,6 +237,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		if err := classify(s, cfg); err != nil {
+			return err
+		}
+		if err := suggestions(s, h, cfg, *workers, stderr); err != nil {
 			return err
 		}
 	}

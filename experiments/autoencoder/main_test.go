@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +15,8 @@ import (
 	"github.com/nndiy/nndiy/experiments/internal/cli"
 	"github.com/nndiy/nndiy/experiments/internal/digits"
 	"github.com/nndiy/nndiy/experiments/internal/plot"
+	"github.com/nndiy/nndiy/layers"
+	"github.com/nndiy/nndiy/tensor"
 )
 
 func number(t *testing.T, s string) float64 {
@@ -56,8 +60,61 @@ func TestQuickRun(t *testing.T) {
 	if strings.HasPrefix(md, "#") || !strings.Contains(md, "](tsne.svg)") {
 		t.Errorf("Markdown body: a heading, or no figure links:\n%s", md)
 	}
-	for _, name := range []string{"reconstructions.svg", "loss.svg", "tsne.svg", "denoising.svg", "denoised.svg"} {
+	// The suggestions: the tied auto-encoder has the encoder's parameters
+	// and the decoder's two biases; k-means of the pixels is well above
+	// chance (purity 10 %, NMI 0) and every score is in range.
+	for _, c := range []struct {
+		row    string
+		params int
+	}{
+		{"untied (the report's)", 256*100 + 100 + 100*10 + 10 + 10*100 + 100 + 100*256 + 256},
+		{"tied", 256*100 + 100 + 100*10 + 10 + 100 + 256},
+		{"untied, 2-d code", 256*100 + 100 + 100*2 + 2 + 2*100 + 100 + 100*256 + 256},
+	} {
+		if r := cli.FindRow(md, c.row); len(r) != 5 || r[2] != strconv.Itoa(c.params) || !(number(t, r[3]) < 0.6) {
+			t.Errorf("auto-encoder %s: %q, want %d parameters and a test BCE below 0.6", c.row, r, c.params)
+		}
+	}
+	for _, name := range []string{"pixels", "codes of the untied auto-encoder", "codes of the tied auto-encoder", "codes of the 2-d auto-encoder"} {
+		r := cli.FindRow(md, name)
+		if len(r) != 4 || !(number(t, r[2]) > 10 && number(t, r[2]) <= 100) || !(number(t, r[3]) >= 0 && number(t, r[3]) <= 1) {
+			t.Errorf("k-means of the %s: %q", name, r)
+		}
+	}
+	if r := cli.FindRow(md, "pixels"); len(r) == 4 && !(number(t, r[2]) > 30 && number(t, r[3]) > 0.2) {
+		t.Errorf("k-means of the pixels: purity %s, NMI %s; want more than 30 %% and 0.2", r[2], r[3])
+	}
+	for _, name := range []string{"reconstructions.svg", "loss.svg", "tsne.svg", "denoising.svg", "denoised.svg",
+		"tied-reconstructions.svg", "latent2d.svg", "latent2d-decoded.svg"} {
 		checkSVG(t, filepath.Join(dir, name))
+	}
+}
+
+// The tied auto-encoder's decoder uses the encoder's weights: its output
+// changes when they do, and its parameters are listed once.
+func TestTiedAutoencoder(t *testing.T) {
+	net, encoder := newTiedAutoencoder(20, 3, rand.New(rand.NewPCG(1, 1)))
+	var names []string
+	for _, p := range net.Parameters() {
+		names = append(names, p.Name)
+	}
+	if want := []string{"0.0.weight", "0.0.bias", "0.2.weight", "0.2.bias", "1.0.bias", "1.2.bias"}; !slices.Equal(names, want) {
+		t.Errorf("parameters %v, want %v", names, want)
+	}
+	x := tensor.New(2, 256).Fill(0.5)
+	before := net.Forward(x).Clone()
+	// A change of the first encoder weight changes the decoder's last
+	// layer, whose weight it is, transposed: the decoder's output at pixel
+	// 0 moves even with the code held fixed.
+	code := encoder.Forward(x).Clone()
+	decoder := net.Modules()[1]
+	d0 := decoder.Forward(code).Clone()
+	encoder.Modules()[0].(*layers.Linear).Weight.Value.Data[0] += 1
+	if d1 := decoder.Forward(code); d1.Data[0] == d0.Data[0] || d1.Data[1] != d0.Data[1] {
+		t.Errorf("decoder output at pixels 0, 1: %v, %v before, %v, %v after changing the weight from pixel 0", d0.Data[0], d0.Data[1], d1.Data[0], d1.Data[1])
+	}
+	if net.Forward(x).Data[0] == before.Data[0] {
+		t.Error("the auto-encoder's output did not change with its encoder's weight")
 	}
 }
 

@@ -46,6 +46,9 @@ type summary struct {
 	noiseLevels []float64
 	denoising   []noiseLevel // from σ = 0; nil without the studies
 	classify    []classifier // nil without the studies
+
+	variants    []*variant   // untied, tied, 2-d code (suggestions.go); nil without the studies
+	clusterings []clustering // nil without the studies
 }
 
 // fullGrid lists the grid search's configurations, learning rate slowest.
@@ -191,6 +194,7 @@ func (s *summary) writeBody(w io.Writer) {
 		}
 		t.Write(w)
 	}
+	s.writeSuggestions(w)
 }
 
 // writeText prints the summary for a terminal.
@@ -208,7 +212,8 @@ func (s *summary) writeText(w io.Writer, figures *plot.Dir) error {
 // figures, linked by their file names.
 func (s *summary) writeMarkdown(w io.Writer, figures *plot.Dir) error {
 	fmt.Fprint(w, "The report's auto-encoder of the USPS digits, its reconstructions and a t-SNE map of its codes; the report gives figures "+
-		"for this section but no numbers to set beside nndiy's. Then two of the course's suggested studies beyond the report: denoising, and classification from the code.\n\n")
+		"for this section but no numbers to set beside nndiy's. Then the course's suggested studies beyond the report: denoising, classification from the code, "+
+		"tied weights, k-means of the codes, and a 2-d code.\n\n")
 	s.writeBody(w)
 	fmt.Fprintln(w)
 	fmt.Fprint(w, figures.Markdown())
@@ -303,6 +308,9 @@ func (s *summary) writeFigures(out string) (*plot.Dir, error) {
 		}
 	}
 	if err := save("denoised.svg", g); err != nil {
+		return nil, err
+	}
+	if err := s.suggestionFigures(save, idx); err != nil {
 		return nil, err
 	}
 	return figs, nil
