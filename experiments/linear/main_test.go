@@ -2,15 +2,19 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/nndiy/nndiy/data"
 	"github.com/nndiy/nndiy/experiments/internal/cli"
 	"github.com/nndiy/nndiy/experiments/internal/plot"
+	"github.com/nndiy/nndiy/layers"
 )
 
 // Tolerances of the quick run's numbers.
@@ -132,5 +136,30 @@ func TestErrors(t *testing.T) {
 		if c.args[0] == "-out" && (out != "" || strings.Contains(errs, "epoch")) {
 			t.Errorf("a bad -out trained before failing: %q %q", out, errs)
 		}
+	}
+}
+
+// fit's epoch loss is the mean of its step losses weighted by the batch
+// sizes, and the regression's loss falls a hundredfold.
+func TestFit(t *testing.T) {
+	rng := func(stream uint64) *rand.Rand { return rand.New(rand.NewPCG(1, stream)) }
+	x, y := data.Regression(50, data.DefaultRegressionOptions(), rng(1))
+	net := layers.NewLinear(1, 1, rng(2))
+	steps, means, err := fit(net, x, y, 30, 16, 0.05, rng(3), cli.NewProgress(io.Discard, "", 30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != 4*30 || len(means) != 30 {
+		t.Fatalf("%d steps and %d epochs, want 120 and 30", len(steps), len(means))
+	}
+	for e := range means {
+		// Batches of 16, 16, 16 and 2 rows.
+		s := steps[4*e : 4*e+4]
+		if want := (16*(s[0]+s[1]+s[2]) + 2*s[3]) / 50; math.Abs(means[e]-want) > 1e-14*want {
+			t.Errorf("epoch %d: mean loss %v, want %v", e+1, means[e], want)
+		}
+	}
+	if !(steps[len(steps)-1] < steps[0]/100) {
+		t.Errorf("the regression's loss did not fall a hundredfold: %v … %v", steps[0], steps[len(steps)-1])
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +14,8 @@ import (
 	"github.com/nndiy/nndiy/data"
 	"github.com/nndiy/nndiy/experiments/internal/cli"
 	"github.com/nndiy/nndiy/experiments/internal/plot"
+	"github.com/nndiy/nndiy/layers"
+	"github.com/nndiy/nndiy/tensor"
 )
 
 // solved is the test accuracy (%) of a data set the network solves, in
@@ -124,6 +127,44 @@ func TestErrors(t *testing.T) {
 		_, _, _, err := quick(t, c.args...)
 		if cli.ExitCode(err) != c.code || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: error %v, want exit %d and %q", c.args, err, c.code, c.want)
+		}
+	}
+}
+
+// The modules chained by hand compute what Sequential computes: from the
+// same weights on the same batches, the losses and the weights after
+// training are the same to the last bit.
+func TestChainIsSequential(t *testing.T) {
+	x, y := data.Arti(data.Checkerboard, 100, data.DefaultArtiOptions(), rand.New(rand.NewPCG(1, 2)))
+	y = data.SignsToBinary(nil, y)
+	for _, c := range parts() {
+		net := newNetwork(4, rand.New(rand.NewPCG(1, 3)))
+		means, err := fit(net, c.loss, x, y, 5, 16, 0.5, rand.New(rand.NewPCG(1, 4)), cli.NewProgress(io.Discard, "", 5))
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		ref := newNetwork(4, rand.New(rand.NewPCG(1, 3)))
+		seq := layers.NewSequential(ref.hidden, ref.tanh, ref.output, ref.sigmoid)
+		batches := data.NewBatches(x, y, 16, rand.New(rand.NewPCG(1, 4)))
+		xb, yb := batches.NewBuffers()
+		for epoch := range 5 {
+			sum := 0.0
+			for batches.Next(xb, yb) {
+				seq.ZeroGrad()
+				yhat := seq.Forward(xb)
+				sum += float64(xb.Rows()) * c.loss.Forward(yb, yhat)
+				seq.BackwardUpdateGradient(xb, c.loss.Backward(yb, yhat))
+				seq.UpdateParameters(0.5)
+			}
+			if sum/100 != means[epoch] {
+				t.Errorf("%s, epoch %d: loss %v by hand, %v with Sequential", c.name, epoch+1, means[epoch], sum/100)
+			}
+		}
+		for i, p := range seq.Parameters() {
+			if want := []*tensor.Tensor{net.hidden.Weight.Value, net.hidden.Bias.Value, net.output.Weight.Value, net.output.Bias.Value}[i]; !slices.Equal(p.Value.Data, want.Data) {
+				t.Errorf("%s: %s differs from the hand-chained network's", c.name, p.Name)
+			}
 		}
 	}
 }
