@@ -31,12 +31,23 @@ func WithoutBias() ConvOption {
 	return func(c *convConfig) { c.noBias = true }
 }
 
-// convChunkFloats bounds the patch matrix held at once, in float64s (4 MiB).
-// A training batch fits in one chunk, whose patches are kept from Forward
-// for BackwardUpdateGradient; a batch too large for one chunk (a whole test
-// set at evaluation) is convolved chunk by chunk and its patches rebuilt in
-// the backward pass, instead of growing a matrix kH·kW times the input.
-const convChunkFloats = 1 << 19
+// convParts is the number of parts a batch is cut into, each convolved by
+// one goroutine (up to GOMAXPROCS at once, see runParts). The weight
+// gradient is the sum of the parts' partial sums, added in the order of the
+// parts; the number of parts is fixed, not taken from GOMAXPROCS, so that
+// these sums, and therefore every result, are the same float64s on any
+// number of cores. Four parts keep two cores busy even when a part runs
+// slower than the others.
+const convParts = 4
+
+// convChunkMACs bounds the multiply-adds of one product: a part lowers its
+// images in chunks of as many images as keep a chunk's products under it.
+// It is tensor.Gemm's threshold for splitting a product over goroutines
+// (128³): the parts are already spread over the cores, and a chunk's patch
+// matrix (at most a few hundred KiB) stays in the core's L2 cache between
+// im2col and Gemm. It also bounds the memory of a whole test set convolved
+// at once.
+const convChunkMACs = 128 * 128 * 128
 
 // convCore is the lowering of a convolution to matrix products, shared by
 // Conv1D and Conv2D (a 1-D convolution is a 2-D one of height 1).
@@ -54,7 +65,22 @@ const convChunkFloats = 1 << 19
 // axes merged into rows, which channels-last storage gives without moving
 // a value. col2im adds each row of dX̃ back onto the window it came from:
 // an input value under several windows receives the sum of their terms.
-// docs/convolutions.md derives each line.
+// docs/convolutions.md derives each line; conv1d.go and conv2d.go hold the
+// same sums as plain loops, the definition the tests compare with.
+//
+// Each pass cuts the batch into convParts parts of consecutive images, run
+// in parallel, and each part into chunks of images under convChunkMACs. A
+// 1-D convolution whose windows hold at most convDirectMaxPatch values (the
+// course's Conv1D(3, 1→32) has 3) skips the patch matrix: a product with
+// k = 3 is all overhead for Gemm, and the direct loops of conv1d_direct.go
+// are faster.
+//
+// What the parts change: ỹ and dx are computed row by row as the definition
+// orders its sums, so they are the definition's float64s (in the default
+// build, whose Gemm rounds as the loops do). dW and db are sums over the
+// whole batch: each part sums its own images, then the parts' sums are
+// added into the gradient in order, which rounds differently from one sum
+// over the batch, by a few ulps.
 type convCore struct {
 	layer   string     // "Conv1D" or "Conv2D", for panic messages
 	rank    int        // rank of the input: 3 for (batch, length, chans), 4 for images
@@ -63,17 +89,41 @@ type convCore struct {
 	weight  *Parameter    // shaped (kH, kW, chanIn, chanOut), or (k, chanIn, chanOut) in 1-D
 	bias    *Parameter    // shaped (chanOut); nil without bias
 	params  parameterList // weight, then bias if any
+	direct  bool          // the direct loops of conv1d_direct.go instead of im2col and Gemm
 
-	cols     []float64  // the patch matrix of the latest chunk
-	colsOf   []float64  // the x.Data whose whole patch matrix cols holds, or nil
-	colsGeom im2colGeom // the geometry cols was built with
-	dcols    []float64  // dX̃ of the latest chunk
-	out, dx  []float64
+	// The pass being run and its operands, read by runPart.
+	pass     convPass
+	x, delta []float64
+	parts    int // parts of the batch
+	per      int // images per chunk
+	w        tensor.Tensor
+	work     [convParts]convPart
 
-	// Reused tensor headers: the results returned, 2-D views of the weight
-	// and its gradient, and 2-D views of a chunk's patches and output rows.
-	outT, dxT, w, dw, colsT, rowsT tensor.Tensor
+	out, dx   []float64
+	outT, dxT tensor.Tensor
+	job       *partJob
 }
+
+type convPass int
+
+const (
+	convForward convPass = iota
+	convGradient
+	convDelta
+)
+
+// convPart holds what one part of the batch needs of its own: its chunk's
+// patch matrix (or dX̃), its partial sums of dW and db, and the 2-D tensor
+// headers Gemm takes, rewritten for each chunk.
+type convPart struct {
+	cols, dw, db []float64
+	colsT, rowsT tensor.Tensor
+	dwT          tensor.Tensor
+}
+
+// convDirectMaxPatch is the largest window, kW·chanIn values, of a 1-D
+// convolution computed by the direct loops rather than im2col and Gemm.
+const convDirectMaxPatch = 8
 
 // newConvCore builds the shared core with PyTorch's default initialisation:
 // weight and bias uniform in ±1/√fanIn with fanIn = kH·kW·chanIn, the
@@ -87,11 +137,12 @@ func newConvCore(layer string, rank, kH, kW, chanIn, chanOut, stride int, rng *r
 		panic(fmt.Sprintf("layers.New%s: need kernel, channels and stride ≥ 1 and padding ≥ 0, have kernel %d×%d, channels %d→%d, stride %d, padding %d",
 			layer, kH, kW, chanIn, chanOut, stride, cfg.padding))
 	}
-	c := convCore{layer: layer, rank: rank, chanOut: chanOut}
+	c := convCore{layer: layer, rank: rank, chanOut: chanOut, job: new(partJob)}
 	c.geom = im2colGeom{chans: chanIn, kH: kH, kW: kW, strideH: stride, strideW: stride, padH: cfg.padding, padW: cfg.padding}
 	if rank == 3 {
 		c.geom.strideH, c.geom.padH = 1, 0
 		c.weight = NewParameter("weight", kW, chanIn, chanOut)
+		c.direct = kW*chanIn <= convDirectMaxPatch
 	} else {
 		c.weight = NewParameter("weight", kH, kW, chanIn, chanOut)
 	}
@@ -108,72 +159,104 @@ func newConvCore(layer string, rank, kH, kW, chanIn, chanOut, stride int, rng *r
 	return c
 }
 
-// chunkImages returns how many images of the current batch are lowered at
-// once: as many as keep the patch matrix within convChunkFloats, at least 1.
-func (c *convCore) chunkImages() int {
+// run cuts the batch set in c.geom into parts and chunks, grows each
+// part's buffers, and runs pass on every part.
+func (c *convCore) run(pass convPass, x, delta []float64) {
 	g := &c.geom
-	perImage := g.outH() * g.outW() * g.patchLen()
-	n := max(1, convChunkFloats/max(1, perImage))
-	return min(n, max(1, g.batch))
+	perImage, k, n := g.outH()*g.outW(), g.patchLen(), c.chanOut
+	c.pass, c.x, c.delta = pass, x, delta
+	c.parts = min(convParts, g.batch)
+	c.per = max(1, convChunkMACs/max(1, perImage*k*n))
+	c.per = min(c.per, (g.batch+c.parts-1)/c.parts)
+	im2colView(&c.w, c.weight.Value.Data, k, n)
+	for p := range c.parts {
+		wp := &c.work[p]
+		if !c.direct {
+			wp.cols = im2colGrow(wp.cols, c.per*perImage*k)
+		}
+		if pass == convGradient {
+			wp.dw = im2colGrow(wp.dw, k*n)
+			wp.db = im2colGrow(wp.db, n)
+		}
+	}
+	runParts(c.job, c, c.parts)
+	c.x, c.delta = nil, nil
 }
 
-// patches returns the patch matrix of images b0 ≤ b < b1 of x as a 2-D
-// view, building it unless cols already holds the whole batch of this
-// very x with this geometry (kept from Forward).
-func (c *convCore) patches(x []float64, b0, b1 int) *tensor.Tensor {
-	g := &c.geom
-	rows, k := (b1-b0)*g.outH()*g.outW(), g.patchLen()
-	cols := im2colView(&c.colsT, c.cols[:rows*k], rows, k)
-	whole := b0 == 0 && b1 == g.batch
-	if whole && c.colsGeom == *g && convSameData(c.colsOf, x) {
-		return cols
-	}
-	im2col(cols.Data, x, g, b0, b1)
-	c.colsOf, c.colsGeom = nil, *g
-	if whole {
-		c.colsOf = x
-	}
-	return cols
+// partImages returns the images b0 ≤ b < b1 of part p.
+func (c *convCore) partImages(p int) (b0, b1 int) {
+	return p * c.geom.batch / c.parts, (p + 1) * c.geom.batch / c.parts
 }
 
-// growCols makes room for n values in cols, forgetting the patches it held
-// if that takes a new buffer.
-func (c *convCore) growCols(n int) {
-	if cap(c.cols) < n {
-		c.colsOf = nil
+// runPart runs c.pass on the images of part p, chunk by chunk.
+func (c *convCore) runPart(p int) {
+	g, wp := &c.geom, &c.work[p]
+	perImage, k, n := g.outH()*g.outW(), g.patchLen(), c.chanOut
+	b0, b1 := c.partImages(p)
+	if c.pass == convGradient {
+		clear(wp.dw)
+		clear(wp.db)
 	}
-	c.cols = im2colGrow(c.cols, n)
-}
+	if c.pass == convDelta {
+		clear(c.dx[b0*g.imageLen() : b1*g.imageLen()])
+	}
+	var bias []float64
+	if c.bias != nil {
+		bias = c.bias.Value.Data
+	}
+	for c0 := b0; c0 < b1; c0 += c.per {
+		c1 := min(c0+c.per, b1)
+		rows := (c1 - c0) * perImage
+		var y, d []float64 // the chunk's rows of the output, or of δ
+		if c.pass == convForward {
+			y = c.out[c0*perImage*n : c1*perImage*n]
+		} else {
+			d = c.delta[c0*perImage*n : c1*perImage*n]
+		}
+		switch {
+		case c.direct && c.pass == convForward:
+			conv1DDirectForward(g, n, c.x, c.weight.Value.Data, bias, y, c0, c1)
+		case c.direct && c.pass == convGradient:
+			conv1DDirectGradient(g, n, c.x, d, wp.dw, c0, c1)
+		case c.direct:
+			conv1DDirectDelta(g, n, c.weight.Value.Data, d, c.dx, c0, c1)
 
-// convSameData reports whether a and b are the same slice of memory.
-func convSameData(a, b []float64) bool {
-	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+		case c.pass == convForward:
+			cols := im2colView(&wp.colsT, wp.cols[:rows*k], rows, k)
+			im2col(cols.Data, c.x, g, c0, c1)
+			// ỹ = X̃·W + 1·bᵀ: start each row from b and let Gemm add X̃·W.
+			beta := 0.0
+			if bias != nil {
+				for r := 0; r < len(y); r += n {
+					copy(y[r:r+n], bias)
+				}
+				beta = 1
+			}
+			tensor.Gemm(false, false, 1, cols, &c.w, beta, im2colView(&wp.rowsT, y, rows, n))
+		case c.pass == convGradient:
+			cols := im2colView(&wp.colsT, wp.cols[:rows*k], rows, k)
+			im2col(cols.Data, c.x, g, c0, c1)
+			dw := im2colView(&wp.dwT, wp.dw, k, n)
+			tensor.Gemm(true, false, 1, cols, im2colView(&wp.rowsT, d, rows, n), 1, dw) // dW += X̃ᵀ·δ̃
+		default:
+			dcols := im2colView(&wp.colsT, wp.cols[:rows*k], rows, k)
+			tensor.Gemm(false, true, 1, im2colView(&wp.rowsT, d, rows, n), &c.w, 0, dcols) // dX̃ = δ̃·Wᵀ
+			col2im(c.dx, dcols.Data, g, c0, c1)
+		}
+		if c.pass == convGradient && c.bias != nil { // db += Σ_rows δ̃
+			for r := 0; r < len(d); r += n {
+				im2colAddTo(wp.db, d[r:r+n])
+			}
+		}
+	}
 }
 
 func (c *convCore) forward(x *tensor.Tensor) *tensor.Tensor {
 	g := &c.geom
 	im2colSetInput(g, c.layer, "Forward", c.rank, false, x)
-	perImage, k, n := g.outH()*g.outW(), g.patchLen(), c.chanOut
-	per := c.chunkImages()
-	c.growCols(per * perImage * k)
-	c.colsOf = nil // cols is about to be overwritten
-	c.out = im2colGrow(c.out, g.batch*perImage*n)
-	w := im2colView(&c.w, c.weight.Value.Data, k, n)
-	for b0 := 0; b0 < g.batch; b0 += per {
-		b1 := min(b0+per, g.batch)
-		cols := c.patches(x.Data, b0, b1)
-		y := im2colView(&c.rowsT, c.out[b0*perImage*n:b1*perImage*n], cols.Shape[0], n)
-		// ỹ = X̃·W + 1·bᵀ: start each row from b and let Gemm add X̃·W.
-		beta := 0.0
-		if c.bias != nil {
-			for r := 0; r < len(y.Data); r += n {
-				copy(y.Data[r:r+n], c.bias.Value.Data)
-			}
-			beta = 1
-		}
-		tensor.Gemm(false, false, 1, cols, w, beta, y)
-	}
-	shape, rank := im2colOutShape(g, c.rank, n)
+	c.out = im2colGrow(c.out, g.batch*g.outH()*g.outW()*c.chanOut)
+	c.run(convForward, x.Data, nil)
+	shape, rank := im2colOutShape(g, c.rank, c.chanOut)
 	return im2colView(&c.outT, c.out, shape[:rank]...)
 }
 
@@ -181,20 +264,13 @@ func (c *convCore) backwardUpdateGradient(x, delta *tensor.Tensor) {
 	g := &c.geom
 	im2colSetInput(g, c.layer, "BackwardUpdateGradient", c.rank, false, x)
 	im2colCheckDelta(g, c.layer, "BackwardUpdateGradient", c.rank, c.chanOut, delta)
-	perImage, k, n := g.outH()*g.outW(), g.patchLen(), c.chanOut
-	per := c.chunkImages()
-	c.growCols(per * perImage * k)
-	dw := im2colView(&c.dw, c.weight.Grad.Data, k, n)
-	for b0 := 0; b0 < g.batch; b0 += per {
-		b1 := min(b0+per, g.batch)
-		cols := c.patches(x.Data, b0, b1)
-		d := im2colView(&c.rowsT, delta.Data[b0*perImage*n:b1*perImage*n], cols.Shape[0], n)
-		tensor.Gemm(true, false, 1, cols, d, 1, dw) // dW += X̃ᵀ·δ̃
-	}
-	if c.bias != nil { // db += Σ_rows δ̃
-		db := c.bias.Grad.Data[:n]
-		for r := 0; r < len(delta.Data); r += n {
-			im2colAddTo(db, delta.Data[r:r+n])
+	c.run(convGradient, x.Data, delta.Data)
+	// The parts' partial sums, added in the order of the parts whatever
+	// goroutine computed them.
+	for p := range c.parts {
+		im2colAddTo(c.weight.Grad.Data, c.work[p].dw)
+		if c.bias != nil {
+			im2colAddTo(c.bias.Grad.Data, c.work[p].db)
 		}
 	}
 }
@@ -203,20 +279,8 @@ func (c *convCore) backwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 	g := &c.geom
 	im2colSetInput(g, c.layer, "BackwardDelta", c.rank, false, x)
 	im2colCheckDelta(g, c.layer, "BackwardDelta", c.rank, c.chanOut, delta)
-	perImage, k, n := g.outH()*g.outW(), g.patchLen(), c.chanOut
-	per := c.chunkImages()
-	c.dcols = im2colGrow(c.dcols, per*perImage*k)
 	c.dx = im2colGrow(c.dx, len(x.Data))
-	clear(c.dx)
-	w := im2colView(&c.w, c.weight.Value.Data, k, n)
-	for b0 := 0; b0 < g.batch; b0 += per {
-		b1 := min(b0+per, g.batch)
-		rows := (b1 - b0) * perImage
-		d := im2colView(&c.rowsT, delta.Data[b0*perImage*n:b1*perImage*n], rows, n)
-		dcols := im2colView(&c.colsT, c.dcols[:rows*k], rows, k)
-		tensor.Gemm(false, true, 1, d, w, 0, dcols) // dX̃ = δ̃·Wᵀ
-		col2im(c.dx, dcols.Data, g, b0, b1)
-	}
+	c.run(convDelta, x.Data, delta.Data)
 	return im2colView(&c.dxT, c.dx, x.Shape...)
 }
 

@@ -29,24 +29,28 @@ import (
 //	db[o]       += Σ_b Σ_t δ[b][t][o]
 //	dx[b][p][c]  = Σ over the (t, j) with t·stride − padding + j = p of Σ_o δ[b][t][o] · W[j][c][o]
 //
-// # Lowering
+// # How it is computed
 //
-// The sums are not computed one output at a time: the windows are copied
-// into a patch matrix X̃ of batch·outLen rows and kSize·chanIn columns (a
-// window is a contiguous run of kSize·chanIn values of x in channels-last
-// storage), the weight is read as a (kSize·chanIn)×chanOut matrix W (its
-// storage order already is), and
+// The loops at the end of this file, conv1DForward and the two backward
+// ones, are the definition, written straight from the formulas above. The
+// layer computes the same sums faster, and the tests compare it with them
+// (see docs/convolutions.md). When a window holds few values (kSize·chanIn
+// ≤ 8, as the course's 3) the loops of conv1d_direct.go run them in another
+// loop order; otherwise the windows are copied into a patch matrix X̃ of
+// batch·outLen rows and kSize·chanIn columns (a window is a contiguous run
+// of kSize·chanIn values of x in channels-last storage), the weight is read
+// as a (kSize·chanIn)×chanOut matrix W (its storage order already is), and
 //
 //	ỹ = X̃·W + 1·bᵀ    dW += X̃ᵀ·δ̃    dX̃ = δ̃·Wᵀ, dx = col2im(dX̃)
 //
 // are three calls of tensor.Gemm, with ỹ and δ̃ the output and δ seen as
-// (batch·outLen)×chanOut matrices. col2im adds each row of dX̃ back onto its
-// window. Conv1D is Conv2D on images of height 1 and shares its code; see
-// docs/convolutions.md for the derivation and the shapes.
+// (batch·outLen)×chanOut matrices; col2im adds each row of dX̃ back onto
+// its window. Conv1D is Conv2D on images of height 1 and shares this code,
+// conv.go. The batch is cut into a fixed number of parts run in parallel,
+// so the results are the same on any number of cores.
 //
-// Forward keeps the patch matrix for BackwardUpdateGradient when it is
-// called with the same x; the buffers are reused, so a training step with a
-// fixed batch shape allocates nothing.
+// The buffers are reused, so a training step with a fixed batch shape
+// allocates nothing.
 type Conv1D struct {
 	// Weight is shaped (kSize, chanIn, chanOut).
 	Weight *Parameter
@@ -92,3 +96,103 @@ func (m *Conv1D) Parameters() []*Parameter { return m.conv.params }
 
 // String describes the layer, as in "Conv1D(k=3, 1→32, stride=1)".
 func (m *Conv1D) String() string { return m.conv.String() }
+
+// The definition: Conv1D's three passes as plain loops, straight from the
+// formulas above (docs/convolutions.md derives them). g holds the sizes:
+// g.batch, the length g.inW, chanIn = g.chans, kSize = g.kW, g.strideW and
+// g.padW. The layer computes the same sums through im2col and tensor.Gemm
+// (conv.go) or a direct kernel (convkernel.go); the tests compare them with
+// these loops. Each sum runs in the order the fast paths use, so that
+// where they do not reorder it (see the tests) the results are the same
+// float64s: float64(a*b) rounds each product before it is added, as
+// tensor.Gemm's default kernels do, even when the compiler could fuse them.
+
+// conv1DForward sets y[b][t][o] = bias[o] + Σ_{j<kSize} Σ_{c<chanIn}
+// x[b][t·stride − padding + j][c] · W[j][c][o], with y shaped
+// (batch, outLen, chanOut); bias may be nil.
+func conv1DForward(g *im2colGeom, chanOut int, x, w, bias, y []float64) {
+	length, cin, k := g.inW, g.chans, g.kW
+	outLen := g.outW()
+	for b := range g.batch {
+		for t := range outLen {
+			for o := range chanOut {
+				s := 0.0
+				for j := range k {
+					p := t*g.strideW - g.padW + j // the input position under tap j
+					if p < 0 || p >= length {
+						continue // the padding's zeros add nothing
+					}
+					for c := range cin {
+						s += float64(x[(b*length+p)*cin+c] * w[(j*cin+c)*chanOut+o])
+					}
+				}
+				if bias != nil {
+					s += bias[o]
+				}
+				y[(b*outLen+t)*chanOut+o] = s
+			}
+		}
+	}
+}
+
+// conv1DBackwardUpdateGradient adds into dw and db (nil without bias)
+//
+//	dW[j][c][o] += Σ_b Σ_t x[b][t·stride − padding + j][c] · δ[b][t][o]
+//	db[o]       += Σ_b Σ_t δ[b][t][o]
+func conv1DBackwardUpdateGradient(g *im2colGeom, chanOut int, x, delta, dw, db []float64) {
+	length, cin, k := g.inW, g.chans, g.kW
+	outLen := g.outW()
+	for j := range k {
+		for c := range cin {
+			for o := range chanOut {
+				s := 0.0
+				for b := range g.batch {
+					for t := range outLen {
+						p := t*g.strideW - g.padW + j
+						if p < 0 || p >= length {
+							continue
+						}
+						s += float64(x[(b*length+p)*cin+c] * delta[(b*outLen+t)*chanOut+o])
+					}
+				}
+				dw[(j*cin+c)*chanOut+o] += s
+			}
+		}
+	}
+	if db != nil {
+		for r := range g.batch * outLen { // r = b·outLen + t
+			for o := range chanOut {
+				db[o] += delta[r*chanOut+o]
+			}
+		}
+	}
+}
+
+// conv1DBackwardDelta sets dx, shaped like x, to
+//
+//	dx[b][p][c] = Σ over the (t, j) with t·stride − padding + j = p of Σ_o δ[b][t][o] · W[j][c][o]
+//
+// by walking the windows: each window t sends Σ_o δ[b][t][o]·W[j][c][o]
+// back to the position its tap j read. Positions that no window reads keep 0.
+func conv1DBackwardDelta(g *im2colGeom, chanOut int, w, delta, dx []float64) {
+	length, cin, k := g.inW, g.chans, g.kW
+	outLen := g.outW()
+	clear(dx)
+	for b := range g.batch {
+		for t := range outLen {
+			for j := range k {
+				p := t*g.strideW - g.padW + j
+				if p < 0 || p >= length {
+					continue
+				}
+				for c := range cin {
+					s := 0.0
+					for o := range chanOut {
+						s += float64(delta[(b*outLen+t)*chanOut+o] * w[(j*cin+c)*chanOut+o])
+					}
+					dx[(b*length+p)*cin+c] += s
+				}
+			}
+		}
+	}
+}

@@ -1,8 +1,10 @@
 package layers_test
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -12,10 +14,11 @@ import (
 )
 
 // convRelTol is the agreement asked of the convolution and pooling layers
-// against their definitions (the plain loops below) and against PyTorch:
-// max|got − want| / max|want| over a tensor. Only the order of summation
-// differs between the three, which moves sums of a few hundred order-one
-// terms by a few ulps.
+// against their definitions (the plain loops of conv1d.go, conv2d.go and
+// poolRef below) where the order of summation differs, and against
+// PyTorch: max|got − want| / max|want| over a tensor. Reordering a sum of a
+// few hundred order-one terms moves it by a few ulps. Where the order is
+// the same, the tests ask for the same float64s (convCheckSame).
 const convRelTol = 1e-12
 
 // convRelErr returns max|got − want| / max|want|, or +Inf if the shapes
@@ -43,6 +46,38 @@ func convCheckClose(t *testing.T, what string, got, want *tensor.Tensor) {
 		t.Errorf("%s: relative error %.3g > %g\ngot  %v %v\nwant %v %v", what, e, convRelTol, got.Shape, got.Data, want.Shape, want.Data)
 	}
 	t.Logf("%s: relative error %.2g", what, e)
+}
+
+// convCheckSame fails t unless got and want hold the same float64s, when
+// exact is true; otherwise it asks for agreement within convRelTol, as
+// convCheckClose.
+func convCheckSame(t *testing.T, what string, exact bool, got, want *tensor.Tensor) {
+	t.Helper()
+	if !exact {
+		convCheckClose(t, what, got, want)
+		return
+	}
+	if !tensor.SameShape(got, want) {
+		t.Errorf("%s: shape %v, want %v", what, got.Shape, want.Shape)
+		return
+	}
+	for i, v := range want.Data {
+		if got.Data[i] != v && !(math.IsNaN(v) && math.IsNaN(got.Data[i])) {
+			t.Errorf("%s: element %d is %v, want the definition's %v exactly (difference %.3g)", what, i, got.Data[i], v, got.Data[i]-v)
+			return
+		}
+	}
+}
+
+// gemmFuses reports whether tensor.Gemm fuses each product into its sum
+// (the SIMD build on a CPU with FMA), so that it rounds differently from
+// the definitions' loops: with x = 1 + 2⁻²⁷, the sum −1 + x·x is 2⁻²⁶ when
+// x·x is rounded first and 2⁻²⁶ + 2⁻⁵⁴ when it is fused.
+func gemmFuses() bool {
+	x := 1 + math.Ldexp(1, -27)
+	c := tensor.New(1, 1)
+	tensor.Gemm(false, false, 1, tensor.FromSlice([]float64{1, x}, 1, 2), tensor.FromSlice([]float64{-1, x}, 2, 1), 0, c)
+	return c.Data[0] != math.Ldexp(1, -26)
 }
 
 // convCase is a convolution as the tests spell it out. A 1-D case has
@@ -97,51 +132,6 @@ func (c convCase) layer(rng *rand.Rand) (m layers.Module, w, b *layers.Parameter
 	return l, l.Weight, l.Bias
 }
 
-// convRef is the convolution by its definition, one output at a time, and
-// its backward pass by the chain rule on each term of each sum:
-//
-//	y[b][i][j][o] = bias[o] + Σ_{di,dj,c} x[b][i·s − pH + di][j·s − pW + dj][c] · W[di][dj][c][o]
-//
-// It returns y and, for the upstream gradient delta, dx, dW and db.
-func convRef(c convCase, x, w, bias, delta []float64) (y, dx, dw, db []float64) {
-	oh, ow := c.outH(), c.outW()
-	y = make([]float64, c.batch*oh*ow*c.cout)
-	dx = make([]float64, len(x))
-	dw = make([]float64, len(w))
-	db = make([]float64, c.cout)
-	for b := range c.batch {
-		for i := range oh {
-			for j := range ow {
-				for o := range c.cout {
-					yi := ((b*oh+i)*ow+j)*c.cout + o
-					d, s := delta[yi], 0.0
-					for di := range c.kh {
-						for dj := range c.kw {
-							ii, jj := i*c.step-c.padH()+di, j*c.step-c.pad+dj
-							if ii < 0 || ii >= c.h || jj < 0 || jj >= c.w {
-								continue // zero padding
-							}
-							for ci := range c.cin {
-								xi := ((b*c.h+ii)*c.w+jj)*c.cin + ci
-								wi := ((di*c.kw+dj)*c.cin+ci)*c.cout + o
-								s += x[xi] * w[wi]
-								dw[wi] += x[xi] * d
-								dx[xi] += w[wi] * d
-							}
-						}
-					}
-					if bias != nil {
-						s += bias[o]
-					}
-					y[yi] = s
-					db[o] += d
-				}
-			}
-		}
-	}
-	return y, dx, dw, db
-}
-
 var convCases = []convCase{
 	{name: "1d course k3 1→8", dims: 1, batch: 2, h: 1, w: 20, cin: 1, cout: 8, kh: 1, kw: 3, step: 1, bias: true},
 	{name: "1d stride 2, length not divided", dims: 1, batch: 2, h: 1, w: 12, cin: 3, cout: 4, kh: 1, kw: 3, step: 2, bias: true},
@@ -155,29 +145,33 @@ var convCases = []convCase{
 	{name: "2d padding wider than needed", dims: 2, batch: 1, h: 4, w: 3, cin: 2, cout: 2, kh: 3, kw: 3, step: 2, pad: 2, bias: true},
 }
 
-// TestConvMatchesDefinition compares the im2col/Gemm lowering with the
-// direct loops of convRef, forward and backward.
+// TestConvMatchesDefinition compares each layer with its definition, the
+// plain loops of conv1d.go and conv2d.go, forward and backward. y and dx
+// sum in the definition's order, on the im2col path and on the direct one,
+// and are the same float64s (unless Gemm fuses its products, in the SIMD
+// build); dW and db are the sums of the batch's parts (see convCore), added
+// in another order, and agree within convRelTol.
 func TestConvMatchesDefinition(t *testing.T) {
+	exact := !gemmFuses()
 	for _, c := range convCases {
 		t.Run(c.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(8, 1))
 			m, w, b := c.layer(rng)
 			x := tensor.New(c.inShape()...).FillNormal(rng, 0, 1)
 			delta := tensor.New(c.outShape()...).FillNormal(rng, 0, 1)
-			var bias []float64
-			if b != nil {
-				bias = b.Value.Data
-			}
-			y, dx, dw, db := convRef(c, x.Data, w.Value.Data, bias, delta.Data)
+			y, dx, dw, db := layers.ConvDefinition(m, x, delta)
+			// The 1-D cases have windows of at most 8 values: the direct
+			// loops, without Gemm.
+			same := exact || c.dims == 1 && c.kw*c.cin <= 8
 
-			convCheckClose(t, "y", m.Forward(x), tensor.FromSlice(y, c.outShape()...))
+			convCheckSame(t, "y", same, m.Forward(x), y)
 			m.ZeroGrad()
 			m.BackwardUpdateGradient(x, delta)
-			convCheckClose(t, "dW", w.Grad, tensor.FromSlice(dw, w.Value.Shape...))
+			convCheckClose(t, "dW", w.Grad, dw)
 			if b != nil {
-				convCheckClose(t, "db", b.Grad, tensor.FromSlice(db, c.cout))
+				convCheckClose(t, "db", b.Grad, db)
 			}
-			convCheckClose(t, "dx", m.BackwardDelta(x, delta), tensor.FromSlice(dx, c.inShape()...))
+			convCheckSame(t, "dx", same, m.BackwardDelta(x, delta), dx)
 		})
 	}
 }
@@ -203,20 +197,22 @@ func TestConvGradients(t *testing.T) {
 // that Forward and both backward passes run chunk by chunk and the patches
 // are rebuilt in BackwardUpdateGradient.
 func TestConvChunks(t *testing.T) {
-	// 16×16 images, 5×5 kernels with padding 2: 256·25 = 6400 patch values
-	// per image, so 200 images take three chunks of convChunkFloats = 2¹⁹.
-	c := convCase{name: "chunks", dims: 2, batch: 200, h: 16, w: 16, cin: 1, cout: 2, kh: 5, kw: 5, step: 1, pad: 2, bias: true}
+	// 16×16 images, 5×5 kernels with padding 2, 16 output channels: 256·25·16
+	// multiply-adds per image, so a chunk under convChunkMACs = 128³ holds 20
+	// images and each of the 4 parts of 200 images takes 3 chunks.
+	c := convCase{name: "chunks", dims: 2, batch: 200, h: 16, w: 16, cin: 1, cout: 16, kh: 5, kw: 5, step: 1, pad: 2, bias: true}
 	rng := rand.New(rand.NewPCG(8, 3))
 	m, w, b := c.layer(rng)
 	x := tensor.New(c.inShape()...).FillNormal(rng, 0, 1)
 	delta := tensor.New(c.outShape()...).FillNormal(rng, 0, 1)
-	y, dx, dw, db := convRef(c, x.Data, w.Value.Data, b.Value.Data, delta.Data)
-	convCheckClose(t, "y", m.Forward(x), tensor.FromSlice(y, c.outShape()...))
+	y, dx, dw, db := layers.ConvDefinition(m, x, delta)
+	exact := !gemmFuses()
+	convCheckSame(t, "y", exact, m.Forward(x), y)
 	m.ZeroGrad()
 	m.BackwardUpdateGradient(x, delta)
-	convCheckClose(t, "dW", w.Grad, tensor.FromSlice(dw, w.Value.Shape...))
-	convCheckClose(t, "db", b.Grad, tensor.FromSlice(db, c.cout))
-	convCheckClose(t, "dx", m.BackwardDelta(x, delta), tensor.FromSlice(dx, c.inShape()...))
+	convCheckClose(t, "dW", w.Grad, dw)
+	convCheckClose(t, "db", b.Grad, db)
+	convCheckSame(t, "dx", exact, m.BackwardDelta(x, delta), dx)
 }
 
 // TestConvBackwardUsesItsInput checks that the patches kept from Forward
@@ -230,18 +226,17 @@ func TestConvBackwardUsesItsInput(t *testing.T) {
 	x1 := tensor.New(c.inShape()...).FillNormal(rng, 0, 1)
 	x2 := tensor.New(c.inShape()...).FillNormal(rng, 0, 1)
 	delta := tensor.New(c.outShape()...).FillNormal(rng, 0, 1)
-	_, _, dw, db := convRef(c, x2.Data, w.Value.Data, b.Value.Data, delta.Data)
+	_, _, dw, db := layers.ConvDefinition(m, x2, delta)
 
 	m.Forward(x1)
 	m.ZeroGrad()
 	m.BackwardUpdateGradient(x2, delta)
-	convCheckClose(t, "dW at x2", w.Grad, tensor.FromSlice(dw, w.Value.Shape...))
+	convCheckClose(t, "dW at x2", w.Grad, dw)
 
 	m.Forward(x2)
 	m.BackwardUpdateGradient(x2, delta)
-	twice := tensor.Scale(nil, tensor.FromSlice(dw, w.Value.Shape...), 2)
-	convCheckClose(t, "dW accumulated twice", w.Grad, twice)
-	convCheckClose(t, "db accumulated twice", b.Grad, tensor.Scale(nil, tensor.FromSlice(db, c.cout), 2))
+	convCheckClose(t, "dW accumulated twice", w.Grad, tensor.Scale(nil, dw, 2))
+	convCheckClose(t, "db accumulated twice", b.Grad, tensor.Scale(nil, db, 2))
 }
 
 // TestConvInit checks PyTorch's default initialisation: weight and bias
@@ -452,8 +447,8 @@ func TestConvNetworkGradients(t *testing.T) {
 }
 
 // BenchmarkConvStep times one training step of a convolution (Forward,
-// BackwardUpdateGradient, BackwardDelta) on a batch of 32, lowered to Gemm
-// and, for comparison, as the direct loops of convRef.
+// BackwardUpdateGradient, BackwardDelta) on a batch of 32, as the layer does
+// it and, for comparison, as the definition's plain loops (ConvDefinition).
 func BenchmarkConvStep(b *testing.B) {
 	cases := []convCase{
 		{name: "course_Conv1D_k3_1to32_len256", dims: 1, batch: 32, h: 1, w: 256, cin: 1, cout: 32, kh: 1, kw: 3, step: 1, bias: true},
@@ -462,11 +457,11 @@ func BenchmarkConvStep(b *testing.B) {
 	}
 	for _, c := range cases {
 		rng := rand.New(rand.NewPCG(8, 14))
-		m, w, bias := c.layer(rng)
+		m, _, _ := c.layer(rng)
 		x := tensor.New(c.inShape()...).FillNormal(rng, 0, 1)
 		delta := tensor.New(c.outShape()...).FillNormal(rng, 0, 1)
 		flops := 2 * 3 * float64(c.batch*c.outH()*c.outW()*c.kh*c.kw*c.cin*c.cout)
-		b.Run(c.name+"/im2col_Gemm", func(b *testing.B) {
+		b.Run(c.name+"/layer", func(b *testing.B) {
 			for b.Loop() {
 				m.Forward(x)
 				m.BackwardUpdateGradient(x, delta)
@@ -476,9 +471,56 @@ func BenchmarkConvStep(b *testing.B) {
 		})
 		b.Run(c.name+"/direct_loops", func(b *testing.B) {
 			for b.Loop() {
-				convRef(c, x.Data, w.Value.Data, bias.Value.Data, delta.Data)
+				layers.ConvDefinition(m, x, delta)
 			}
 			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+		})
+	}
+}
+
+// TestConvSameOnAnyCores trains one step of small 1-D and 2-D networks at
+// several GOMAXPROCS and asks for the same float64s: the layers cut a batch
+// into a fixed number of parts, whatever the number of cores.
+func TestConvSameOnAnyCores(t *testing.T) {
+	nets := []struct {
+		name  string
+		build func(rng *rand.Rand) layers.Module
+		in    []int
+	}{
+		{"1-D", func(rng *rand.Rand) layers.Module {
+			return layers.NewSequential(layers.NewConv1D(3, 1, 8, 1, rng), layers.NewMaxPool1D(2, 2),
+				layers.NewConv1D(5, 8, 4, 2, rng, layers.WithPadding(2)), layers.NewFlatten())
+		}, []int{37, 40, 1}},
+		{"2-D", func(rng *rand.Rand) layers.Module {
+			return layers.NewSequential(layers.NewConv2D(5, 5, 1, 6, 1, rng, layers.WithPadding(2)), layers.NewMaxPool2D(2, 2, 2),
+				layers.NewConv2D(3, 3, 6, 8, 1, rng), layers.NewAvgPool2D(2, 2, 2), layers.NewFlatten())
+		}, []int{37, 12, 12, 1}},
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, n := range nets {
+		t.Run(n.name, func(t *testing.T) {
+			var first []*tensor.Tensor
+			for _, procs := range []int{1, 2, 3, 4} {
+				runtime.GOMAXPROCS(procs)
+				rng := rand.New(rand.NewPCG(8, 11))
+				m := n.build(rng)
+				x := tensor.New(n.in...).FillNormal(rng, 0, 1)
+				y := m.Forward(x)
+				delta := y.Clone().FillNormal(rng, 0, 1)
+				m.ZeroGrad()
+				m.BackwardUpdateGradient(x, delta)
+				got := []*tensor.Tensor{y.Clone(), m.BackwardDelta(x, delta).Clone()}
+				for _, p := range m.Parameters() {
+					got = append(got, p.Grad.Clone())
+				}
+				if first == nil {
+					first = got
+					continue
+				}
+				for i := range got {
+					convCheckSame(t, fmt.Sprintf("GOMAXPROCS %d, tensor %d", procs, i), true, got[i], first[i])
+				}
+			}
 		})
 	}
 }

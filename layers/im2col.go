@@ -2,6 +2,9 @@ package layers
 
 import (
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/nndiy/nndiy/tensor"
 )
@@ -216,4 +219,72 @@ func im2colGrow(buf []float64, n int) []float64 {
 		return make([]float64, n)
 	}
 	return buf[:n]
+}
+
+// partRunner is a layer whose pass is cut into parts that may run at once:
+// runPart(p) must touch only what part p owns.
+type partRunner interface{ runPart(p int) }
+
+// partJob is one call of runParts, owned by the layer so that running it
+// allocates nothing: the parts are handed out by a shared counter to the
+// calling goroutine and its helpers, each taking the next part left.
+type partJob struct {
+	r     partRunner
+	parts int
+	next  atomic.Int64
+	wg    sync.WaitGroup
+}
+
+// partWorkers are the helpers of runParts: goroutines started on first
+// need and kept, waiting for jobs (starting goroutines per call would
+// allocate, and cost more than a small part).
+var partWorkers struct {
+	mu   sync.Mutex
+	n    int
+	jobs chan *partJob
+}
+
+// runParts calls r.runPart(p) for every p < parts, on the calling
+// goroutine and on up to GOMAXPROCS−1 helpers at once, and returns when all
+// are done. Which goroutine runs a part changes nothing in its results:
+// each part writes only its own memory, so the results are the same for
+// any GOMAXPROCS.
+func runParts(job *partJob, r partRunner, parts int) {
+	job.r, job.parts = r, parts
+	job.next.Store(0)
+	helpers := min(runtime.GOMAXPROCS(0), parts) - 1
+	if helpers > 0 {
+		w := &partWorkers
+		w.mu.Lock()
+		if w.jobs == nil {
+			w.jobs = make(chan *partJob, 64)
+		}
+		for ; w.n < helpers; w.n++ {
+			go func() {
+				for j := range w.jobs {
+					j.work()
+					j.wg.Done()
+				}
+			}()
+		}
+		w.mu.Unlock()
+		job.wg.Add(helpers)
+		for range helpers {
+			w.jobs <- job
+		}
+	}
+	job.work()
+	job.wg.Wait()
+	job.r = nil
+}
+
+// work runs parts until none is left.
+func (j *partJob) work() {
+	for {
+		p := int(j.next.Add(1)) - 1
+		if p >= j.parts {
+			return
+		}
+		j.r.runPart(p)
+	}
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Issue 9's comparison: nndiy beside PyTorch, NumPy, OpenBLAS and gonum.
+"""Issues 9's and 15's comparison: nndiy beside PyTorch, NumPy, OpenBLAS and gonum.
 
 Run it with the system Python, which has Debian's python3-torch (1.13) and
 python3-numpy (1.24), from anywhere:
@@ -7,6 +7,7 @@ python3-numpy (1.24), from anywhere:
     /usr/bin/python3 experiments/bench/compare.py                  # 5 epochs, then Gemm
     /usr/bin/python3 experiments/bench/compare.py --data DIR       # USPS files in DIR
     /usr/bin/python3 experiments/bench/compare.py --simd           # also the GOEXPERIMENT=simd build
+    /usr/bin/python3 experiments/bench/compare.py --nets cnn --simd --rounds 3   # issue 15: the CNNs only
     /usr/bin/python3 experiments/bench/compare.py --json run1.json # also every number, for
     go run ./experiments/bench -plot run1.json,run2.json -out DIR  # ... figures of the runs
 
@@ -19,6 +20,18 @@ timed, and prints Markdown tables with the ratios and the targets of issue 9.
   MLP           256 -> 128 -> 64 -> 10, TanH, cross-entropy on the logits
   auto-encoder  256 -> 100 -> 10 -> 100 -> 256, TanH, Sigmoid output, BCE
   both          plain SGD (no momentum), lr 0.1, batch 32, shuffled each epoch
+  Conv1D net    the course's: Conv1d(1, 32, 3, no bias) -> MaxPool1d(2, 2) -> Flatten
+                -> Linear(4064, 100) -> ReLU -> Linear(100, 10), on sequences of 256 pixels
+  2-D CNN       experiments/conv's: Conv2d(1, 16, 5, padding 2) -> ReLU -> MaxPool2d(2)
+                -> Conv2d(16, 32, 5, padding 2) -> ReLU -> MaxPool2d(2) -> Flatten
+                -> Linear(512, 100) -> ReLU -> Linear(100, 10), on 16x16 images
+  the CNNs      SGD lr 0.05, Nesterov momentum 0.9, batch 32, cross-entropy
+
+The CNNs (issue 15, --nets cnn or all) run in PyTorch in float64 and in float32,
+its default precision, both on one thread; nndiy (always float64) runs its default
+build on all the cores (GOMAXPROCS unset) and on one (GOMAXPROCS=1), and with
+--simd the GOEXPERIMENT=simd build on all the cores. NumPy trains only the MLP and
+the auto-encoder.
 
 PyTorch and NumPy should run on OpenBLAS, as in issue 9 (Debian: apt-get install
 libopenblas0-pthread, or --blas DIR to put a directory holding its libblas.so.3
@@ -59,6 +72,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 EPOCHS, BATCH, LR, SEED = 5, 32, 0.1, 1
+# The CNNs' optimizer, as experiments/bench's (CNNLR, CNNMomentum).
+CNN_LR, CNN_MOMENTUM = 0.05, 0.9
 PIXELS, CLASSES = 256, 10
 USPS_TRAIN, USPS_TEST = 7291, 2007
 # Gemm timing, as experiments/bench's.
@@ -180,15 +195,15 @@ def part_torch(args, d):
     import torch
     from torch import nn
     torch.set_num_threads(args.torch_threads)
-    torch.set_default_dtype(torch.float64)
+    dtype = torch.float32 if args.dtype == "float32" else torch.float64
+    torch.set_default_dtype(dtype)
     torch.manual_seed(args.seed)
-    x, y = torch.from_numpy(d["x"]), torch.from_numpy(d["y"])
-    xt, yt = torch.from_numpy(d["xt"]), torch.from_numpy(d["yt"])
+    x, y = torch.from_numpy(d["x"]).to(dtype), torch.from_numpy(d["y"])
+    xt, yt = torch.from_numpy(d["xt"]).to(dtype), torch.from_numpy(d["yt"])
     n = x.shape[0]
     gen = torch.Generator().manual_seed(args.seed)
 
-    def fit(net, loss_fn, target):
-        opt = torch.optim.SGD(net.parameters(), lr=args.lr)
+    def fit(net, loss_fn, x, target, opt):
         times, cpu = [], []
         for _ in range(args.epochs):
             start, start_cpu = time.perf_counter(), time.process_time()
@@ -206,18 +221,36 @@ def part_torch(args, d):
             cpu.append(time.process_time() - start_cpu)
         return timing(times, cpu, total / n)
 
-    mlp = nn.Sequential(nn.Linear(256, 128), nn.Tanh(), nn.Linear(128, 64), nn.Tanh(), nn.Linear(64, 10))
-    r_mlp = fit(mlp, nn.CrossEntropyLoss(), y)
-    with torch.no_grad():
-        r_mlp["test_accuracy"] = (mlp(xt).argmax(1) == yt).double().mean().item()
-    ae = nn.Sequential(nn.Linear(256, 100), nn.Tanh(), nn.Linear(100, 10), nn.Tanh(),
-                       nn.Linear(10, 100), nn.Tanh(), nn.Linear(100, 256), nn.Sigmoid())
-    bce = nn.BCELoss()
-    r_ae = fit(ae, bce, x)
-    with torch.no_grad():
-        r_ae["test_loss"] = bce(ae(xt), xt).item()
-    return {"version": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_info(),
-            "mlp": r_mlp, "autoencoder": r_ae}
+    out = {"version": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_info(),
+           "dtype": args.dtype}
+    if args.nets in ("all", "mlp"):
+        sgd = lambda net: torch.optim.SGD(net.parameters(), lr=args.lr)
+        mlp = nn.Sequential(nn.Linear(256, 128), nn.Tanh(), nn.Linear(128, 64), nn.Tanh(), nn.Linear(64, 10))
+        out["mlp"] = fit(mlp, nn.CrossEntropyLoss(), x, y, sgd(mlp))
+        with torch.no_grad():
+            out["mlp"]["test_accuracy"] = (mlp(xt).argmax(1) == yt).double().mean().item()
+        ae = nn.Sequential(nn.Linear(256, 100), nn.Tanh(), nn.Linear(100, 10), nn.Tanh(),
+                           nn.Linear(10, 100), nn.Tanh(), nn.Linear(100, 256), nn.Sigmoid())
+        bce = nn.BCELoss()
+        out["autoencoder"] = fit(ae, bce, x, x, sgd(ae))
+        with torch.no_grad():
+            out["autoencoder"]["test_loss"] = bce(ae(xt), xt).item()
+    if args.nets in ("all", "cnn"):
+        # Channels-first, PyTorch's layout: (B, 1, 256) and (B, 1, 16, 16).
+        cnns = {
+            "conv1d": (nn.Sequential(nn.Conv1d(1, 32, 3, bias=False), nn.MaxPool1d(2, 2), nn.Flatten(),
+                                     nn.Linear(4064, 100), nn.ReLU(), nn.Linear(100, 10)), (1, 256)),
+            "conv2d": (nn.Sequential(nn.Conv2d(1, 16, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                                     nn.Conv2d(16, 32, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                                     nn.Linear(512, 100), nn.ReLU(), nn.Linear(100, 10)), (1, 16, 16)),
+        }
+        for name, (net, shape) in cnns.items():
+            opt = torch.optim.SGD(net.parameters(), lr=CNN_LR, momentum=CNN_MOMENTUM, nesterov=True)
+            out[name] = fit(net, nn.CrossEntropyLoss(), x.reshape(n, *shape), y, opt)
+            with torch.no_grad():
+                pred = torch.cat([net(b.reshape(len(b), *shape)).argmax(1) for b in xt.split(256)])
+                out[name]["test_accuracy"] = (pred == yt).double().mean().item()
+    return out
 
 
 # ---- NumPy, in the course's style --------------------------------------------
@@ -531,10 +564,11 @@ def run_gonum(products, tmp):
 
 # ---- the driver ----------------------------------------------------------------------
 
-def run_part(part, args, data_file, env=None, stdin=None):
+def run_part(part, args, data_file, env=None, stdin=None, dtype="float64"):
     cmd = [sys.executable, __file__, "--part", part, "--data-file", data_file,
            "--epochs", str(args.epochs), "--batch", str(args.batch), "--lr", str(args.lr),
-           "--seed", str(args.seed), "--torch-threads", str(args.torch_threads)]
+           "--seed", str(args.seed), "--torch-threads", str(args.torch_threads),
+           "--nets", args.nets, "--dtype", dtype]
     res = subprocess.run(cmd, env=dict(os.environ, **(env or {})), input=stdin, capture_output=True, text=True)
     if res.returncode != 0:
         sys.exit(f"compare.py: part {part} failed:\n{res.stderr}")
@@ -550,12 +584,14 @@ def build_nndiy(tmp, name, env):
     return out
 
 
-def run_nndiy(binary, args, gemm):
+def run_nndiy(binary, args, gemm, env=None, cnn_only=False):
+    mlp, cnn = args.nets in ("all", "mlp") and not cnn_only, args.nets in ("all", "cnn")
     cmd = [str(binary), "-json", "-epochs", str(args.epochs), "-batch", str(args.batch),
-           "-lr", str(args.lr), "-seed", str(args.seed), "-gemm=" + str(gemm).lower()]
+           "-lr", str(args.lr), "-seed", str(args.seed), "-gemm=" + str(gemm).lower(),
+           "-train=" + str(mlp).lower(), "-cnn=" + str(cnn).lower()]
     if args.data:
         cmd += ["-data", args.data]
-    res = subprocess.run(cmd, capture_output=True, text=True)
+    res = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, **(env or {})))
     if res.returncode != 0:
         sys.exit(f"compare.py: {' '.join(cmd)} failed:\n{res.stderr}")
     return json.loads(res.stdout)
@@ -565,9 +601,19 @@ def fastest(runs):
     """The first run, with each network's result replaced by its fastest
     round's (the least disturbed by other programs)."""
     best = dict(runs[0])
-    for net in ("mlp", "autoencoder"):
-        best[net] = min((run[net] for run in runs), key=lambda x: x["sec_per_epoch"])
+    for net in NETS:
+        if all(net in run for run in runs):
+            best[net] = min((run[net] for run in runs), key=lambda x: x["sec_per_epoch"])
     return best
+
+
+NETS = ("mlp", "autoencoder", "conv1d", "conv2d")
+NET_LABELS = {"mlp": "MLP", "autoencoder": "auto-encoder", "conv1d": "Conv1D net", "conv2d": "2-D CNN"}
+
+
+def get(r, net, key):
+    """r[net][key], or None where it was not measured."""
+    return (r or {}).get(net, {}).get(key)
 
 
 def fmt(v, digits=4):
@@ -601,90 +647,134 @@ def dims(p):
 
 
 def report(args, r):
-    builds, torch_r, numpy_r = r["nndiy"], r["torch"], r["numpy"]
+    builds, torch_r, numpy_r, torch32 = r["nndiy"], r["torch"], r.get("numpy") or {}, r.get("torch32") or {}
     default = builds["default"]
+    mlp_nets = "mlp" in default
     out = []
     m = default["machine"]
+    numpy_desc = f", NumPy {numpy_r['version']} (OPENBLAS_NUM_THREADS={numpy_r['threads']})" if numpy_r else ""
     out.append(f"machine: {m['cpu']}, {m['num_cpu']} CPUs; {m['go']}; Python {platform.python_version()}, "
-               f"PyTorch {torch_r['version']} ({torch_r['threads']} thread), NumPy {numpy_r['version']} "
-               f"(OPENBLAS_NUM_THREADS={numpy_r['threads']})")
-    out.append(f"BLAS: PyTorch {torch_r['blas']}; NumPy {numpy_r['blas']}")
-    if "openblas" not in (torch_r["blas"] + numpy_r["blas"]).lower():
+               f"PyTorch {torch_r['version']} ({torch_r['threads']} thread){numpy_desc}")
+    out.append(f"BLAS: PyTorch {torch_r['blas']}" + (f"; NumPy {numpy_r['blas']}" if numpy_r else ""))
+    if "openblas" not in (torch_r["blas"] + numpy_r.get("blas", "")).lower():
         out.append("WARNING: PyTorch and NumPy are not on OpenBLAS, which issue 9's numbers were measured with; "
                    "apt-get install libopenblas0-pthread, or pass --blas")
     out.append(f"load average: {r['load_before']} at the start, {r['load_after']} at the end")
     out.append(f"data: {r['data']}; nndiy: {default['data']}, {default['data_note']}")
-    out.append(f"training: {args.epochs} epochs, batch {args.batch}, plain SGD lr {args.lr}; "
+    out.append(f"training: {args.epochs} epochs, batch {args.batch}; MLP and auto-encoder plain SGD lr {args.lr}, "
+               f"CNNs SGD lr {CNN_LR} Nesterov momentum {CNN_MOMENTUM}; "
                "s/epoch is the median of the epochs after the first"
                + (f", the fastest of {args.rounds} alternating rounds" if args.rounds > 1 else ""))
     out.append("")
 
-    names = list(builds)
-    header = ["measure"] + [f"nndiy {n}" for n in names] + ["PyTorch", "NumPy"]
-    for n in names:
-        header += [f"{n}/PyTorch", f"{n}/NumPy"]
-    rows = []
-    for net, label in (("mlp", "MLP"), ("autoencoder", "auto-encoder")):
-        for key, what in (("sec_per_epoch", "s/epoch"), ("cpu_sec_per_epoch", "CPU s/epoch"),
-                          ("test_accuracy", "test accuracy"), ("test_loss", "test BCE")):
-            if key not in default[net]:
-                continue
-            row = [f"{label} {what}"] + [builds[n][net][key] for n in names] + [torch_r[net][key], numpy_r[net][key]]
-            for n in names:
-                row += [ratio(builds[n][net][key], torch_r[net][key]), ratio(builds[n][net][key], numpy_r[net][key])]
-            rows.append(row)
-    out.append(table(header, rows))
-    out.append("")
-
-    blas = {gemm_key(p): p["gflops"] for p in r["openblas"]}
-    gonum = {gemm_key(p): p["gflops"] for p in r["gonum"]} if isinstance(r["gonum"], list) else {}
-    header = ["Gemm GFLOPS", "threads"] + [f"nndiy {n}" for n in names] + ["OpenBLAS", "gonum"]
-    for n in names:
-        header += [f"{n}/OpenBLAS", f"{n}/gonum"]
-    rows = []
-    for i, p in enumerate(default["gemm"]):
-        k = gemm_key(p)
-        vals = [builds[n]["gemm"][i]["gflops"] for n in names]
-        row = [f"{p['label']} {dims(p)}", p["threads"]] + vals + [blas.get(k), gonum.get(k)]
-        for v in vals:
-            row += [ratio(v, blas.get(k)), ratio(v, gonum.get(k))]
-        rows.append(row)
-    speedup = lambda g: ratio(g.get((1024, 1024, 1024, False, False, 2)), g.get((1024, 1024, 1024, False, False, 1)))
-    nd = [{gemm_key(p): p["gflops"] for p in builds[n]["gemm"]} for n in names]
-    row = ["1024 speed-up, 2 threads / 1", ""] + [speedup(g) for g in nd] + [speedup(blas), speedup(gonum)]
-    row += [None] * (2 * len(names))
-    rows.append(row)
-    out.append(table(header, rows))
-    if not isinstance(r["gonum"], list):
-        out.append(f"\ngonum: {r['gonum']}")
-    out.append("")
-
     targets = []
-    k1024_2, k1024_1 = (1024, 1024, 1024, False, False, 2), (1024, 1024, 1024, False, False, 1)
 
     def target(name, value, ok, shown):
         targets.append([name, shown if value is not None else "not measured",
                         ("met" if ok else "not met") if value is not None else "—"])
 
-    g = nd[0]
-    for net, label in (("mlp", "MLP"), ("autoencoder", "auto-encoder")):
-        v = ratio(default[net]["sec_per_epoch"], torch_r[net]["sec_per_epoch"])
-        target(f"{label} epoch ≤ 2× PyTorch's (default build)", v, v is not None and v <= 2, f"{fmt(v, 3)}×")
-    v = ratio(g.get(k1024_2), gonum.get(k1024_2))
-    target("Gemm 1024 on 2 cores ≥ 1.5× gonum (default build)", v, v is not None and v >= 1.5, f"{fmt(v, 3)}×")
-    v = speedup(g)
-    target("Gemm 1024: 2 cores ≥ 1.7× 1 core (default build)", v, v is not None and v >= 1.7, f"{fmt(v, 3)}×")
-    allocs = (default["mlp"]["allocs_per_step"], default["autoencoder"]["allocs_per_step"])
-    target("training step allocates nothing", 0, allocs == (0, 0), f"MLP {fmt(allocs[0])}, auto-encoder {fmt(allocs[1])} allocs/step")
-    if "SIMD" in builds:
-        simd = builds["SIMD"]
-        for net, label in (("mlp", "MLP"), ("autoencoder", "auto-encoder")):
-            v = ratio(simd[net]["sec_per_epoch"], torch_r[net]["sec_per_epoch"])
-            target(f"{label} epoch ≤ PyTorch's (SIMD build)", v, v is not None and v <= 1, f"{fmt(v, 3)}×")
-        gs = {gemm_key(p): p["gflops"] for p in simd["gemm"]}
-        v = ratio(gs.get(k1024_2), blas.get(k1024_2))
-        target("Gemm 1024 on 2 cores ≥ 50 % of OpenBLAS (SIMD build)", v, v is not None and v >= 0.5, f"{fmt(v, 3)}×")
-    out.append(table(["target (issue 9)", "measured", ""], targets))
+    if mlp_nets:
+        names = [n for n in builds if "mlp" in builds[n]]
+        header = ["measure"] + [f"nndiy {n}" for n in names] + ["PyTorch", "NumPy"]
+        for n in names:
+            header += [f"{n}/PyTorch", f"{n}/NumPy"]
+        rows = []
+        for net in ("mlp", "autoencoder"):
+            for key, what in (("sec_per_epoch", "s/epoch"), ("cpu_sec_per_epoch", "CPU s/epoch"),
+                              ("test_accuracy", "test accuracy"), ("test_loss", "test BCE")):
+                if key not in default[net]:
+                    continue
+                row = [f"{NET_LABELS[net]} {what}"] + [get(builds[n], net, key) for n in names]
+                row += [get(torch_r, net, key), get(numpy_r, net, key)]
+                for n in names:
+                    row += [ratio(get(builds[n], net, key), get(torch_r, net, key)),
+                            ratio(get(builds[n], net, key), get(numpy_r, net, key))]
+                rows.append(row)
+        out.append(table(header, rows))
+        out.append("")
+
+    if default.get("gemm"):
+        names = [n for n in builds if builds[n].get("gemm")]
+        blas = {gemm_key(p): p["gflops"] for p in r["openblas"]}
+        gonum = {gemm_key(p): p["gflops"] for p in r["gonum"]} if isinstance(r["gonum"], list) else {}
+        header = ["Gemm GFLOPS", "threads"] + [f"nndiy {n}" for n in names] + ["OpenBLAS", "gonum"]
+        for n in names:
+            header += [f"{n}/OpenBLAS", f"{n}/gonum"]
+        rows = []
+        for i, p in enumerate(default["gemm"]):
+            k = gemm_key(p)
+            vals = [builds[n]["gemm"][i]["gflops"] for n in names]
+            row = [f"{p['label']} {dims(p)}", p["threads"]] + vals + [blas.get(k), gonum.get(k)]
+            for v in vals:
+                row += [ratio(v, blas.get(k)), ratio(v, gonum.get(k))]
+            rows.append(row)
+        speedup = lambda g: ratio(g.get((1024, 1024, 1024, False, False, 2)), g.get((1024, 1024, 1024, False, False, 1)))
+        nd = [{gemm_key(p): p["gflops"] for p in builds[n]["gemm"]} for n in names]
+        row = ["1024 speed-up, 2 threads / 1", ""] + [speedup(g) for g in nd] + [speedup(blas), speedup(gonum)]
+        row += [None] * (2 * len(names))
+        rows.append(row)
+        out.append(table(header, rows))
+        if not isinstance(r["gonum"], list):
+            out.append(f"\ngonum: {r['gonum']}")
+        out.append("")
+
+        k1024_2 = (1024, 1024, 1024, False, False, 2)
+        g = nd[0]
+        for net in ("mlp", "autoencoder"):
+            v = ratio(get(default, net, "sec_per_epoch"), get(torch_r, net, "sec_per_epoch"))
+            target(f"{NET_LABELS[net]} epoch ≤ 2× PyTorch's (default build)", v, v is not None and v <= 2, f"{fmt(v, 3)}×")
+        v = ratio(g.get(k1024_2), gonum.get(k1024_2))
+        target("Gemm 1024 on 2 cores ≥ 1.5× gonum (default build)", v, v is not None and v >= 1.5, f"{fmt(v, 3)}×")
+        v = speedup(g)
+        target("Gemm 1024: 2 cores ≥ 1.7× 1 core (default build)", v, v is not None and v >= 1.7, f"{fmt(v, 3)}×")
+        if "SIMD" in builds and "mlp" in builds["SIMD"]:
+            simd = builds["SIMD"]
+            for net in ("mlp", "autoencoder"):
+                v = ratio(get(simd, net, "sec_per_epoch"), get(torch_r, net, "sec_per_epoch"))
+                target(f"{NET_LABELS[net]} epoch ≤ PyTorch's (SIMD build)", v, v is not None and v <= 1, f"{fmt(v, 3)}×")
+            gs = {gemm_key(p): p["gflops"] for p in simd["gemm"]}
+            v = ratio(gs.get(k1024_2), blas.get(k1024_2))
+            target("Gemm 1024 on 2 cores ≥ 50 % of OpenBLAS (SIMD build)", v, v is not None and v >= 0.5, f"{fmt(v, 3)}×")
+
+    if "conv1d" in default:
+        # Issue 15: nndiy on one core and on all, PyTorch float64 and float32 on one thread.
+        one, simd = builds.get("default 1 core"), builds.get("SIMD")
+        cores = default["machine"]["gomaxprocs"]
+        header = ["measure", "nndiy 1 core", f"nndiy {cores} cores", f"nndiy SIMD {cores} cores",
+                  "PyTorch float64", "PyTorch float32", "1 core/PyTorch64", f"speed-up {cores} cores/1",
+                  "SIMD/PyTorch32"]
+        rows = []
+        for net in ("conv1d", "conv2d"):
+            for key, what in (("sec_per_epoch", "s/epoch"), ("cpu_sec_per_epoch", "CPU s/epoch"),
+                              ("test_accuracy", "test accuracy"), ("allocs_per_step", "allocs/step")):
+                vals = [get(one, net, key), get(default, net, key), get(simd, net, key),
+                        get(torch_r, net, key), get(torch32, net, key)]
+                row = [f"{NET_LABELS[net]} {what}"] + vals
+                if key == "sec_per_epoch":
+                    row += [ratio(vals[0], vals[3]), ratio(vals[0], vals[1]), ratio(vals[2], vals[4])]
+                else:
+                    row += [None] * 3
+                rows.append(row)
+        out.append(table(header, rows))
+        out.append("")
+        for net in ("conv1d", "conv2d"):
+            v = ratio(get(one, net, "sec_per_epoch"), get(torch_r, net, "sec_per_epoch"))
+            target(f"{NET_LABELS[net]} epoch, 1 core ≤ 0.8× PyTorch float64 1 thread (default build)", v,
+                   v is not None and v <= 0.8, f"{fmt(v, 3)}×")
+        for net in ("conv1d", "conv2d"):
+            v = ratio(get(one, net, "sec_per_epoch"), get(default, net, "sec_per_epoch"))
+            target(f"{NET_LABELS[net]} epoch, {cores} cores ≥ 1.7× faster than 1 (default build)", v,
+                   v is not None and v >= 1.7, f"{fmt(v, 3)}×")
+        for net in ("conv1d", "conv2d"):
+            v = ratio(get(simd, net, "sec_per_epoch"), get(torch32, net, "sec_per_epoch"))
+            target(f"{NET_LABELS[net]} epoch, SIMD build {cores} cores ≤ PyTorch float32 1 thread", v,
+                   v is not None and v <= 1, f"{fmt(v, 3)}×")
+
+    allocs = [get(default, net, "allocs_per_step") for net in NETS if net in default]
+    target("training step allocates nothing (default build)", 0, all(a == 0 for a in allocs),
+           ", ".join(f"{NET_LABELS[net]} {fmt(get(default, net, 'allocs_per_step'))}" for net in NETS if net in default)
+           + " allocs/step")
+    out.append(table(["target (issues 9 and 15)", "measured", ""], targets))
     return "\n".join(out)
 
 
@@ -705,6 +795,10 @@ def main():
     ap.add_argument("--simd", action="store_true", help="also run experiments/bench built with GOEXPERIMENT=simd")
     ap.add_argument("--no-gonum", action="store_true", help="skip gonum")
     ap.add_argument("--json", help="also write every number measured to this file")
+    ap.add_argument("--nets", choices=["all", "mlp", "cnn"], default="all",
+                    help="the networks to train: issue 9's MLP and auto-encoder (mlp), issue 15's CNNs (cnn), or all")
+    ap.add_argument("--no-gemm", action="store_true", help="skip the Gemm timings")
+    ap.add_argument("--dtype", default="float64", help=argparse.SUPPRESS)
     ap.add_argument("--part", choices=["torch", "numpy", "dgemm"], help=argparse.SUPPRESS)
     ap.add_argument("--data-file", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -730,39 +824,56 @@ def main():
         if args.simd:
             builds["SIMD"] = {"GOEXPERIMENT": "simd"}
         bins = {name: build_nndiy(tmp, "bench-" + name.lower(), env) for name, env in builds.items()}
+        # The sides of nndiy: (binary, environment, CNNs only). Issue 15 also
+        # asks for the default build on one core.
+        sides = {name: (bins[name], {}, False) for name in builds}
+        if args.nets in ("all", "cnn"):
+            sides = {"default": sides["default"], "default 1 core": (bins["default"], {"GOMAXPROCS": "1"}, True),
+                     **{k: v for k, v in sides.items() if k != "default"}}
         x, y, xt, yt, r["data"] = load_data(args.data, args.seed)
         data_file = str(Path(tmp) / "data.npz")
         np.savez(data_file, x=x, y=y, xt=xt, yt=yt)
+        gemm = not args.no_gemm
 
         # The training of every side, round after round; each network's
         # fastest round is kept. The first round of nndiy also times Gemm.
-        rounds = {"nndiy": {name: [] for name in builds}, "torch": [], "numpy": []}
+        rounds = {"nndiy": {name: [] for name in sides}, "torch": [], "torch32": [], "numpy": []}
+        torch_env = {"OPENBLAS_NUM_THREADS": str(args.torch_threads)}
         for i in range(args.rounds):
-            for name in builds:
+            for name, (binary, env, cnn_only) in sides.items():
                 print(f"round {i + 1}: nndiy {name} ...", file=sys.stderr)
-                rounds["nndiy"][name].append(run_nndiy(bins[name], args, gemm=i == 0))
+                rounds["nndiy"][name].append(run_nndiy(binary, args, gemm and i == 0 and not cnn_only, env, cnn_only))
             print(f"round {i + 1}: PyTorch ...", file=sys.stderr)
-            rounds["torch"].append(run_part("torch", args, data_file, env={"OPENBLAS_NUM_THREADS": str(args.torch_threads)}))
-            print(f"round {i + 1}: NumPy ...", file=sys.stderr)
-            rounds["numpy"].append(run_part("numpy", args, data_file, env={"OPENBLAS_NUM_THREADS": args.numpy_threads}))
+            rounds["torch"].append(run_part("torch", args, data_file, env=torch_env))
+            if args.nets in ("all", "cnn"):
+                print(f"round {i + 1}: PyTorch float32 ...", file=sys.stderr)
+                keep, args.nets = args.nets, "cnn"
+                rounds["torch32"].append(run_part("torch", args, data_file, env=torch_env, dtype="float32"))
+                args.nets = keep
+            if args.nets in ("all", "mlp"):
+                print(f"round {i + 1}: NumPy ...", file=sys.stderr)
+                rounds["numpy"].append(run_part("numpy", args, data_file, env={"OPENBLAS_NUM_THREADS": args.numpy_threads}))
         r["nndiy"] = {name: fastest(runs) for name, runs in rounds["nndiy"].items()}
-        r["torch"], r["numpy"] = fastest(rounds["torch"]), fastest(rounds["numpy"])
+        r["torch"] = fastest(rounds["torch"])
+        r["torch32"] = fastest(rounds["torch32"]) if rounds["torch32"] else None
+        r["numpy"] = fastest(rounds["numpy"]) if rounds["numpy"] else None
         r["rounds"] = rounds
 
-        products = [{k: p[k] for k in ("label", "m", "k", "n", "trans_a", "trans_b", "threads")}
-                    for p in r["nndiy"]["default"]["gemm"]]
-        print("OpenBLAS ...", file=sys.stderr)
-        r["openblas"] = []
-        for t in sorted({p["threads"] for p in products}):
-            same = [p for p in products if p["threads"] == t]
-            r["openblas"] += run_part("dgemm", args, data_file, env={"OPENBLAS_NUM_THREADS": str(t)}, stdin=json.dumps(same))
-        if args.no_gonum:
-            r["gonum"] = "skipped (--no-gonum)"
-        elif shutil.which("go") is None:
-            r["gonum"] = "no go command"
-        else:
-            print("gonum ...", file=sys.stderr)
-            r["gonum"] = run_gonum(products, tmp)
+        r["openblas"], r["gonum"] = [], "not measured"
+        if gemm:
+            products = [{k: p[k] for k in ("label", "m", "k", "n", "trans_a", "trans_b", "threads")}
+                        for p in r["nndiy"]["default"]["gemm"]]
+            print("OpenBLAS ...", file=sys.stderr)
+            for t in sorted({p["threads"] for p in products}):
+                same = [p for p in products if p["threads"] == t]
+                r["openblas"] += run_part("dgemm", args, data_file, env={"OPENBLAS_NUM_THREADS": str(t)}, stdin=json.dumps(same))
+            if args.no_gonum:
+                r["gonum"] = "skipped (--no-gonum)"
+            elif shutil.which("go") is None:
+                r["gonum"] = "no go command"
+            else:
+                print("gonum ...", file=sys.stderr)
+                r["gonum"] = run_gonum(products, tmp)
         r["load_after"] = load_average()
 
     print(report(args, r))

@@ -1,5 +1,7 @@
-// Command bench is issue 9's benchmark: it trains the MLP 256→128→64→10 and
-// the auto-encoder 256→100→10→100→256 with plain SGD, then times tensor.Gemm
+// Command bench is issues 9's and 15's benchmark: it trains the MLP
+// 256→128→64→10 and the auto-encoder 256→100→10→100→256 with plain SGD, the
+// course's Conv1D network and the LeNet-like 2-D CNN of experiments/conv
+// with SGD and Nesterov momentum, then times tensor.Gemm
 // on square and MLP-shaped products, and prints seconds per epoch, samples
 // per second, test accuracy and loss, allocations per step and GFLOPS. See
 // package experiments/internal/lab/bench, and compare.py in this directory,
@@ -8,6 +10,7 @@
 //	go run ./experiments/bench                  # 5 epochs of each network, then Gemm
 //	go run ./experiments/bench -json            # the same as one JSON object
 //	go run ./experiments/bench -gemm=false      # training only
+//	go run ./experiments/bench -train=false -gemm=false   # the CNNs only
 //	go run ./experiments/bench -quick           # a few seconds, on a few hundred examples
 //	go run ./experiments/bench -plot run1.json,run2.json -out docs/figures/performance
 //
@@ -43,7 +46,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	cfg := cli.Register(fs, "bench", bench.Defaults)
 	opts := bench.DefaultOptions()
 	fs.StringVar(&opts.Data, "data", "", "`directory` of the USPS files (default $"+"NNDIY_DATA, then the download cache; never downloads)")
-	fs.BoolVar(&opts.Train, "train", true, "train the two networks")
+	fs.BoolVar(&opts.Train, "train", true, "train the MLP and the auto-encoder")
+	fs.BoolVar(&opts.CNN, "cnn", true, "train the two convolutional networks")
 	fs.BoolVar(&opts.Gemm, "gemm", true, "time Gemm")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of tables")
 	plotFiles := fs.String("plot", "", "comma-separated `files` written by compare.py --json: draw them into -out, measure nothing")

@@ -27,7 +27,8 @@ func TestQuickJSON(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &v); err != nil {
 		t.Fatalf("stdout is not one JSON object: %v\n%s", err, out.String())
 	}
-	for _, path := range []string{"mlp.sec_per_epoch", "mlp.test_accuracy", "mlp.allocs_per_step", "autoencoder.sec_per_epoch", "autoencoder.test_loss"} {
+	for _, path := range []string{"mlp.sec_per_epoch", "mlp.test_accuracy", "mlp.allocs_per_step", "autoencoder.sec_per_epoch", "autoencoder.test_loss",
+		"conv1d.sec_per_epoch", "conv1d.test_accuracy", "conv1d.allocs_per_step", "conv2d.sec_per_epoch", "conv2d.test_accuracy", "conv2d.allocs_per_step"} {
 		section, key, _ := strings.Cut(path, ".")
 		m, ok := v[section].(map[string]any)
 		if _, has := m[key]; !ok || !has {
@@ -48,7 +49,7 @@ func TestQuickJSON(t *testing.T) {
 }
 
 func TestBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-epochs", "0"}, {"-nosuchflag"}, {"extra"}, {"-train=false", "-gemm=false"}} {
+	for _, args := range [][]string{{"-epochs", "0"}, {"-nosuchflag"}, {"extra"}, {"-train=false", "-cnn=false", "-gemm=false"}} {
 		if err := run(args, io.Discard, io.Discard); err == nil {
 			t.Errorf("run(%q): no error", args)
 		}

@@ -21,13 +21,14 @@ type Options struct {
 	// Data is the directory of the USPS files (-data); empty looks in
 	// $NNDIY_DATA and the cache, as FindLocal says.
 	Data string
-	// Train and Gemm select the two halves of the benchmark.
-	Train, Gemm bool
+	// Train trains the MLP and the auto-encoder, CNN the two
+	// convolutional networks, and Gemm times the products.
+	Train, CNN, Gemm bool
 }
 
-// DefaultOptions runs both halves and looks for the data where FindLocal
+// DefaultOptions runs every part and looks for the data where FindLocal
 // looks.
-func DefaultOptions() Options { return Options{Train: true, Gemm: true} }
+func DefaultOptions() Options { return Options{Train: true, CNN: true, Gemm: true} }
 
 // Result is what a run measured. Its JSON form is what compare.py reads.
 type Result struct {
@@ -47,9 +48,12 @@ type Result struct {
 
 	Machine Machine `json:"machine"`
 
-	// MLP and Autoencoder are nil when the training half did not run.
+	// MLP and Autoencoder are nil when the training half did not run,
+	// Conv1D and Conv2D when the CNNs did not.
 	MLP         *MLPResult         `json:"mlp,omitempty"`
 	Autoencoder *AutoencoderResult `json:"autoencoder,omitempty"`
+	Conv1D      *MLPResult         `json:"conv1d,omitempty"`
+	Conv2D      *MLPResult         `json:"conv2d,omitempty"`
 	// Gemm holds one entry per product measured, in the order of Products.
 	Gemm []GemmResult `json:"gemm,omitempty"`
 }
@@ -80,8 +84,8 @@ func Run(cfg *cli.Config, opts Options) (*Result, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
-	if !opts.Train && !opts.Gemm {
-		return nil, errors.New("nothing to measure: both the training and the Gemm half are off")
+	if !opts.Train && !opts.CNN && !opts.Gemm {
+		return nil, errors.New("nothing to measure: the training, the CNNs and the Gemm part are all off")
 	}
 	r := &Result{
 		Epochs: cfg.Epochs, Batch: cfg.Batch, LR: cfg.LR, Seed: cfg.Seed, Quick: cfg.Quick,
@@ -90,7 +94,7 @@ func Run(cfg *cli.Config, opts Options) (*Result, error) {
 	if cfg.Quick {
 		r.Epochs = min(r.Epochs, quickEpochs)
 	}
-	if opts.Train {
+	if opts.Train || opts.CNN {
 		if err := r.train(cfg, opts); err != nil {
 			return nil, err
 		}
@@ -136,28 +140,32 @@ func (r *Result) WriteTable(w io.Writer) error {
 		fmt.Fprintf(&sb, "; load average %s", m.LoadAverage)
 	}
 	sb.WriteString("\n")
-	if r.MLP != nil {
+	if r.MLP != nil || r.Conv1D != nil {
 		fmt.Fprintf(&sb, "data: %s, %s (%d training, %d test examples)\n", r.Data, r.DataNote, r.Train, r.Test)
-		fmt.Fprintf(&sb, "training: plain SGD, lr %g, batch %d, %d epochs, seed %d; s/epoch is the median of the epochs after the first\n\n",
-			r.LR, r.Batch, r.Epochs, r.Seed)
+		fmt.Fprintf(&sb, "training: batch %d, %d epochs, seed %d; MLP and auto-encoder plain SGD lr %g, CNNs SGD lr %g Nesterov momentum %g; s/epoch is the median of the epochs after the first\n\n",
+			r.Batch, r.Epochs, r.Seed, r.LR, CNNLR, CNNMomentum)
 		t := cli.Table{Header: []string{"network", "s/epoch", "CPU s/epoch", "samples/s", "test", "allocs/step"}}
-		cpu := func(tm Timing) string {
-			if tm.EpochCPUSeconds == nil {
-				return "—"
+		add := func(name string, tm Timing, test string) {
+			cpu := "—"
+			if tm.EpochCPUSeconds != nil {
+				cpu = fmt.Sprintf("%.4f", tm.CPUSecPerEpoch)
 			}
-			return fmt.Sprintf("%.4f", tm.CPUSecPerEpoch)
+			t.Add(name, fmt.Sprintf("%.4f", tm.SecPerEpoch), cpu, fmt.Sprintf("%.0f", tm.SamplesPerSec), test, tm.AllocsPerStep)
 		}
-		t.Add(MLPName, fmt.Sprintf("%.4f", r.MLP.SecPerEpoch), cpu(r.MLP.Timing), fmt.Sprintf("%.0f", r.MLP.SamplesPerSec),
-			fmt.Sprintf("accuracy %.4f", r.MLP.TestAccuracy), r.MLP.AllocsPerStep)
-		a := r.Autoencoder
-		t.Add(AutoencoderName, fmt.Sprintf("%.4f", a.SecPerEpoch), cpu(a.Timing), fmt.Sprintf("%.0f", a.SamplesPerSec),
-			fmt.Sprintf("BCE %.4f", a.TestLoss), a.AllocsPerStep)
+		if r.MLP != nil {
+			add(MLPName, r.MLP.Timing, fmt.Sprintf("accuracy %.4f", r.MLP.TestAccuracy))
+			add(AutoencoderName, r.Autoencoder.Timing, fmt.Sprintf("BCE %.4f", r.Autoencoder.TestLoss))
+		}
+		if r.Conv1D != nil {
+			add(Conv1DName, r.Conv1D.Timing, fmt.Sprintf("accuracy %.4f", r.Conv1D.TestAccuracy))
+			add(Conv2DName, r.Conv2D.Timing, fmt.Sprintf("accuracy %.4f", r.Conv2D.TestAccuracy))
+		}
 		if err := t.Write(&sb); err != nil {
 			return err
 		}
 	}
 	if len(r.Gemm) > 0 {
-		if r.MLP != nil {
+		if r.MLP != nil || r.Conv1D != nil {
 			sb.WriteString("\n")
 		}
 		sb.WriteString("Gemm, C = op(A)·op(B), best of a few timed repetitions\n\n")

@@ -39,7 +39,10 @@ func TestRunQuick(t *testing.T) {
 		t.Errorf("data %q, %d training and %d test examples, %d epochs; want random, %d, %d, %d",
 			r.Data, r.Train, r.Test, r.Epochs, quickTrain, quickTest, quickEpochs)
 	}
-	for _, tm := range []Timing{r.MLP.Timing, r.Autoencoder.Timing} {
+	if r.Conv1D == nil || r.Conv2D == nil {
+		t.Fatalf("no CNN results: %+v, %+v", r.Conv1D, r.Conv2D)
+	}
+	for _, tm := range []Timing{r.MLP.Timing, r.Autoencoder.Timing, r.Conv1D.Timing, r.Conv2D.Timing} {
 		if len(tm.EpochSeconds) != quickEpochs || !(tm.SecPerEpoch > 0) || !(tm.SamplesPerSec > 0) {
 			t.Errorf("timing %+v", tm)
 		}
@@ -54,8 +57,10 @@ func TestRunQuick(t *testing.T) {
 		}
 	}
 	// Random labels: the accuracy is a fraction, not a score to meet.
-	if a := r.MLP.TestAccuracy; !(a >= 0 && a <= 1) {
-		t.Errorf("test accuracy %g", a)
+	for _, a := range []float64{r.MLP.TestAccuracy, r.Conv1D.TestAccuracy, r.Conv2D.TestAccuracy} {
+		if !(a >= 0 && a <= 1) {
+			t.Errorf("test accuracy %g", a)
+		}
 	}
 	// Random pixels uniform in [0, 1) cost about 1/2 nat each at best.
 	if l := r.Autoencoder.TestLoss; !(l > 0.4 && l < 1) {
@@ -69,7 +74,7 @@ func TestRunQuick(t *testing.T) {
 			t.Errorf("%s %s: %g GFLOPS on %d threads", g.Label, g.Dims(), g.GFLOPS, g.Threads)
 		}
 	}
-	for _, want := range []string{"data: random, USPS not found locally", "| " + MLPName, "| " + AutoencoderName, "| MLP weight gradient Xᵀ·δ | 256×32ᵀ·32×128"} {
+	for _, want := range []string{"data: random, USPS not found locally", "| " + MLPName, "| " + AutoencoderName, "| " + Conv1DName, "| " + Conv2DName, "| MLP weight gradient Xᵀ·δ | 256×32ᵀ·32×128"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
@@ -78,6 +83,13 @@ func TestRunQuick(t *testing.T) {
 		t.Errorf("Markdown differs from the printed tables:\n%s", md)
 	}
 	checkJSONKeys(t, r)
+}
+
+// cnnKeys are the keys compare.py reads of each CNN.
+type cnnKeys struct {
+	SecPerEpoch   *float64 `json:"sec_per_epoch"`
+	TestAccuracy  *float64 `json:"test_accuracy"`
+	AllocsPerStep *float64 `json:"allocs_per_step"`
 }
 
 // checkJSONKeys checks that r's JSON has the keys compare.py reads.
@@ -101,13 +113,17 @@ func checkJSONKeys(t *testing.T, r *Result) {
 			SecPerEpoch *float64 `json:"sec_per_epoch"`
 			TestLoss    *float64 `json:"test_loss"`
 		} `json:"autoencoder"`
-		Gemm []map[string]any `json:"gemm"`
+		Conv1D cnnKeys          `json:"conv1d"`
+		Conv2D cnnKeys          `json:"conv2d"`
+		Gemm   []map[string]any `json:"gemm"`
 	}
 	if err := json.Unmarshal(buf.Bytes(), &v); err != nil {
 		t.Fatalf("%v\n%s", err, buf.String())
 	}
 	if v.Data != "random" || v.Machine.GOMAXPROCS < 1 || v.MLP.SecPerEpoch == nil || v.MLP.TestAccuracy == nil ||
-		v.MLP.AllocsPerStep == nil || v.Autoencoder.SecPerEpoch == nil || v.Autoencoder.TestLoss == nil {
+		v.MLP.AllocsPerStep == nil || v.Autoencoder.SecPerEpoch == nil || v.Autoencoder.TestLoss == nil ||
+		v.Conv1D.SecPerEpoch == nil || v.Conv1D.TestAccuracy == nil || v.Conv1D.AllocsPerStep == nil ||
+		v.Conv2D.SecPerEpoch == nil || v.Conv2D.TestAccuracy == nil || v.Conv2D.AllocsPerStep == nil {
 		t.Errorf("missing keys in\n%s", buf.String())
 	}
 	if len(v.Gemm) == 0 {
@@ -124,12 +140,17 @@ func checkJSONKeys(t *testing.T, r *Result) {
 
 func TestRunHalves(t *testing.T) {
 	cfg, opts := quickConfig(t)
-	opts.Gemm = false
+	opts.Gemm, opts.CNN = false, false
 	r, err := Run(cfg, opts)
-	if err != nil || r.MLP == nil || r.Gemm != nil {
-		t.Errorf("training only: %v, MLP %v, Gemm %v", err, r.MLP, r.Gemm)
+	if err != nil || r.MLP == nil || r.Gemm != nil || r.Conv1D != nil {
+		t.Errorf("training only: %v, MLP %v, Gemm %v, Conv1D %v", err, r.MLP, r.Gemm, r.Conv1D)
 	}
-	opts.Train, opts.Gemm = false, true
+	opts.Train, opts.CNN = false, true
+	r, err = Run(cfg, opts)
+	if err != nil || r.MLP != nil || r.Conv1D == nil || r.Conv2D == nil || r.Gemm != nil {
+		t.Errorf("CNNs only: %v, %+v", err, r)
+	}
+	opts.CNN, opts.Gemm = false, true
 	r, err = Run(cfg, opts)
 	if err != nil || r.MLP != nil || r.Autoencoder != nil || len(r.Gemm) == 0 {
 		t.Errorf("Gemm only: %v, %+v", err, r)
@@ -215,4 +236,16 @@ func BenchmarkAutoencoderStep(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	d := benchBatch(b, rng)
 	stepBench(b, optim.New(Autoencoder(rng), losses.NewBCE(), 0.1), d.X, d.X)
+}
+
+func BenchmarkConv1DStep(b *testing.B) {
+	d := benchBatch(b, rand.New(rand.NewPCG(1, 1)))
+	o := cnnOptim(Conv1DNet(rand.New(rand.NewPCG(1, 2))))
+	stepBench(b, o, asImages(d.X, data.USPSPixels, 1), d.OneHot())
+}
+
+func BenchmarkConv2DStep(b *testing.B) {
+	d := benchBatch(b, rand.New(rand.NewPCG(1, 1)))
+	o := cnnOptim(Conv2DNet(rand.New(rand.NewPCG(1, 2))))
+	stepBench(b, o, asImages(d.X, 16, 16, 1), d.OneHot())
 }

@@ -16,21 +16,26 @@ import (
 type Comparison struct {
 	// Nndiy holds experiments/bench's results by build: "default" and,
 	// with --simd, "SIMD".
-	Nndiy    map[string]*Result `json:"nndiy"`
-	Torch    *OtherSide         `json:"torch"`
-	NumPy    *OtherSide         `json:"numpy"`
-	OpenBLAS []GemmResult       `json:"openblas"`
-	Gonum    []GemmResult       `json:"gonum"`
+	Nndiy map[string]*Result `json:"nndiy"`
+	// Torch is PyTorch in float64, Torch32 in float32 (the CNNs only).
+	Torch    *OtherSide   `json:"torch"`
+	Torch32  *OtherSide   `json:"torch32"`
+	NumPy    *OtherSide   `json:"numpy"`
+	OpenBLAS []GemmResult `json:"openblas"`
+	Gonum    []GemmResult `json:"gonum"`
 }
 
 // OtherSide is PyTorch's or NumPy's training results in a Comparison.
 type OtherSide struct {
-	MLP *struct {
-		SecPerEpoch float64 `json:"sec_per_epoch"`
-	} `json:"mlp"`
-	Autoencoder *struct {
-		SecPerEpoch float64 `json:"sec_per_epoch"`
-	} `json:"autoencoder"`
+	MLP         *SideTiming `json:"mlp"`
+	Autoencoder *SideTiming `json:"autoencoder"`
+	Conv1D      *SideTiming `json:"conv1d"`
+	Conv2D      *SideTiming `json:"conv2d"`
+}
+
+// SideTiming is a network's seconds per epoch on PyTorch's or NumPy's side.
+type SideTiming struct {
+	SecPerEpoch float64 `json:"sec_per_epoch"`
 }
 
 // ReadComparison reads a file written by compare.py --json.
@@ -54,6 +59,73 @@ var (
 	trainingSides = []string{"nndiy", "nndiy SIMD", "PyTorch", "NumPy"}
 	gemmSides     = []string{"nndiy", "nndiy SIMD", "OpenBLAS", "gonum"}
 )
+
+// cnnSides are the bars of the CNN figure: nndiy's default build on one
+// core and on all, its SIMD build on all, PyTorch in float64 and float32.
+var cnnSides = []string{"nndiy 1 core", "nndiy", "nndiy SIMD", "PyTorch float64", "PyTorch float32"}
+
+// cnnSeconds returns side's seconds per epoch of the Conv1D net and the 2-D
+// CNN in c, NaN where it was not measured.
+func cnnSeconds(c *Comparison, side string) [2]float64 {
+	out := [2]float64{math.NaN(), math.NaN()}
+	var r *Result
+	switch side {
+	case "nndiy 1 core":
+		r = c.Nndiy["default 1 core"]
+	case "nndiy", "nndiy SIMD":
+		r = nndiyBuild(c, side)
+	}
+	if r != nil {
+		if r.Conv1D != nil {
+			out[0] = r.Conv1D.SecPerEpoch
+		}
+		if r.Conv2D != nil {
+			out[1] = r.Conv2D.SecPerEpoch
+		}
+		return out
+	}
+	o := map[string]*OtherSide{"PyTorch float64": c.Torch, "PyTorch float32": c.Torch32}[side]
+	if o != nil && o.Conv1D != nil {
+		out[0] = o.Conv1D.SecPerEpoch
+	}
+	if o != nil && o.Conv2D != nil {
+		out[1] = o.Conv2D.SecPerEpoch
+	}
+	return out
+}
+
+// CNNFigure draws the CNNs' seconds per epoch of runs of compare.py, the
+// median of the runs as bars and each run as a dot; nil when no run
+// measured them.
+func CNNFigure(runs []*Comparison) *plot.BarChart {
+	found := false
+	for _, c := range runs {
+		if r := c.Nndiy["default"]; r != nil && r.Conv1D != nil {
+			found = true
+		}
+	}
+	if !found {
+		return nil
+	}
+	f := plot.NewBarChart("Training the CNNs on USPS, batch 32 (nndiy in float64)",
+		fmt.Sprintf("seconds per epoch, median of %d runs (shorter is faster)", len(runs)), "Conv1D net", "2-D CNN")
+	f.Format, f.OthersLabel = "%.2f s", "each run"
+	for _, side := range cnnSides {
+		per := make([][]float64, 2)
+		for _, c := range runs {
+			v := cnnSeconds(c, side)
+			for i := range per {
+				per[i] = append(per[i], v[i])
+			}
+		}
+		name := side
+		if side == "nndiy" || side == "nndiy SIMD" {
+			name = fmt.Sprintf("%s %d cores", side, runs[0].Nndiy["default"].Machine.GOMAXPROCS)
+		}
+		addMedianBars(f, name, per)
+	}
+	return f
+}
 
 // gemmFigureProducts are the products of the Gemm figure: 1024 on one and
 // two threads, and the MLP's three.
@@ -187,7 +259,7 @@ func addMedianBars(b *plot.BarChart, name string, per [][]float64) {
 }
 
 // WriteComparisonFigures reads the compare.py --json files and writes
-// epochs.svg and gemm.svg into dir.
+// epochs.svg and gemm.svg into dir, and cnn.svg when they hold the CNNs.
 func WriteComparisonFigures(dir string, paths []string) ([]string, error) {
 	var runs []*Comparison
 	for _, p := range paths {
@@ -204,8 +276,12 @@ func WriteComparisonFigures(dir string, paths []string) ([]string, error) {
 		return nil, err
 	}
 	epochs, gemm := ComparisonFigures(runs)
+	figures := map[string]*plot.BarChart{"epochs.svg": epochs, "gemm.svg": gemm}
+	if f := CNNFigure(runs); f != nil {
+		figures["cnn.svg"] = f
+	}
 	var written []string
-	for name, f := range map[string]*plot.BarChart{"epochs.svg": epochs, "gemm.svg": gemm} {
+	for name, f := range figures {
 		path := filepath.Join(dir, name)
 		if err := f.SaveSVG(path); err != nil {
 			return nil, err

@@ -98,3 +98,33 @@ func TestReadComparisonErrors(t *testing.T) {
 		t.Errorf("no file: no error")
 	}
 }
+
+// TestCNNFigure draws the CNNs of two runs: one bar per side measured, the
+// median of the runs, and no figure for runs without the CNNs.
+func TestCNNFigure(t *testing.T) {
+	run := func(one, two float64) *Comparison {
+		c := &Comparison{Nndiy: map[string]*Result{
+			"default":        {Machine: Machine{GOMAXPROCS: 2}, Conv1D: &MLPResult{Timing: Timing{SecPerEpoch: two}}, Conv2D: &MLPResult{Timing: Timing{SecPerEpoch: 2 * two}}},
+			"default 1 core": {Conv1D: &MLPResult{Timing: Timing{SecPerEpoch: one}}, Conv2D: &MLPResult{Timing: Timing{SecPerEpoch: 2 * one}}},
+		}}
+		c.Torch = &OtherSide{Conv1D: &SideTiming{SecPerEpoch: 1.6}, Conv2D: &SideTiming{SecPerEpoch: 2.1}}
+		return c
+	}
+	f := CNNFigure([]*Comparison{run(1.2, 0.7), run(1.0, 0.6)})
+	if f == nil {
+		t.Fatal("no CNN figure")
+	}
+	var names []string
+	for _, s := range f.Series {
+		names = append(names, s.Name)
+	}
+	if got, want := strings.Join(names, ","), "nndiy 1 core,nndiy 2 cores,PyTorch float64"; got != want {
+		t.Errorf("series %s, want %s", got, want)
+	}
+	if v := f.Series[0].Values; v[0] != 1.1 || v[1] != 2.2 {
+		t.Errorf("1-core bars %v, want the medians [1.1 2.2]", v)
+	}
+	if CNNFigure([]*Comparison{{Nndiy: map[string]*Result{"default": {}}}}) != nil {
+		t.Error("a CNN figure for runs without the CNNs")
+	}
+}

@@ -17,14 +17,27 @@ import (
 	"github.com/nndiy/nndiy/tensor"
 )
 
-// The names of the two networks in the tables.
+// The names of the networks in the tables.
 const (
 	MLPName         = "MLP 256→128→64→10"
 	AutoencoderName = "auto-encoder 256→100→10→100→256"
+	Conv1DName      = "course Conv1D net"
+	Conv2DName      = "LeNet-like 2-D CNN"
+)
+
+// The convolutional networks train with SGD with Nesterov momentum, as
+// experiments/conv does, at a learning rate that suits them (issue 15's
+// setting); compare.py uses the same.
+const (
+	CNNLR       = 0.05
+	CNNMomentum = 0.9
 )
 
 // Quick-mode sizes: a few batches per epoch, enough to exercise every path.
 const (
+	// evalBatch is the batch of the CNNs' test pass.
+	evalBatch = 256
+
 	quickTrain  = 256
 	quickTest   = 128
 	quickEpochs = 2
@@ -64,7 +77,8 @@ type Timing struct {
 	AllocsPerStep float64 `json:"allocs_per_step"`
 }
 
-// MLPResult is the MLP's timing and test accuracy.
+// MLPResult is a classifier's timing and test accuracy: the MLP's, and
+// the convolutional networks'.
 type MLPResult struct {
 	Timing
 	TestAccuracy float64 `json:"test_accuracy"`
@@ -96,6 +110,53 @@ func Autoencoder(rng *rand.Rand) *layers.Sequential {
 		layers.NewLinear(100, 10, rng), layers.NewTanh(),
 		layers.NewLinear(10, 100, rng), layers.NewTanh(),
 		layers.NewLinear(100, data.USPSPixels, rng), layers.NewSigmoid())
+}
+
+// Conv1DNet returns the course's network for USPS digits read as
+// sequences of 256 pixels with one channel:
+//
+//	(B, 256, 1) → Conv1D(3, 1→32) → (B, 254, 32) → MaxPool1D(2, 2) → (B, 127, 32)
+//	  → Flatten → (B, 4064) → Linear(4064, 100) → ReLU → Linear(100, 10)
+//
+// The convolution has no bias, as the course's.
+func Conv1DNet(rng *rand.Rand) *layers.Sequential {
+	return layers.NewSequential(
+		layers.NewConv1D(3, 1, 32, 1, rng, layers.WithoutBias()),
+		layers.NewMaxPool1D(2, 2),
+		layers.NewFlatten(),
+		layers.NewLinear(4064, 100, rng), layers.NewReLU(),
+		layers.NewLinear(100, data.USPSClasses, rng))
+}
+
+// Conv2DNet returns the LeNet-like network of experiments/conv on the
+// 16×16 image:
+//
+//	(B, 16, 16, 1) → Conv2D(5×5, 1→16, padding 2) → ReLU → MaxPool2D(2) → (B, 8, 8, 16)
+//	  → Conv2D(5×5, 16→32, padding 2) → ReLU → MaxPool2D(2) → (B, 4, 4, 32)
+//	  → Flatten → (B, 512) → Linear(512, 100) → ReLU → Linear(100, 10)
+func Conv2DNet(rng *rand.Rand) *layers.Sequential {
+	return layers.NewSequential(
+		layers.NewConv2D(5, 5, 1, 16, 1, rng, layers.WithPadding(2)), layers.NewReLU(),
+		layers.NewMaxPool2D(2, 2, 2),
+		layers.NewConv2D(5, 5, 16, 32, 1, rng, layers.WithPadding(2)), layers.NewReLU(),
+		layers.NewMaxPool2D(2, 2, 2),
+		layers.NewFlatten(),
+		layers.NewLinear(512, 100, rng), layers.NewReLU(),
+		layers.NewLinear(100, data.USPSClasses, rng))
+}
+
+// cnnOptim returns the course's Optim on net with SGD, Nesterov momentum
+// CNNMomentum and learning rate CNNLR, on the softmax cross-entropy.
+func cnnOptim(net layers.Module) *optim.Optim {
+	sgd := optim.NewSGD(CNNLR)
+	sgd.Momentum, sgd.Nesterov = CNNMomentum, true
+	return optim.New(net, losses.NewSoftmaxCrossEntropy(), CNNLR).WithOptimizer(sgd)
+}
+
+// asImages returns the rows of x, shaped (n, 256), as a batch shaped
+// (n, shape...), sharing its storage.
+func asImages(x *tensor.Tensor, shape ...int) *tensor.Tensor {
+	return tensor.FromSlice(x.Data, append([]int{x.Shape[0]}, shape...)...)
 }
 
 // FindLocal finds the USPS data without ever downloading it: in dir when
@@ -144,7 +205,7 @@ func firstRows(d *data.Dataset, n int) *data.Dataset {
 	return &data.Dataset{X: tensor.FromSlice(d.X.Data[:n*data.USPSPixels], n, data.USPSPixels), Labels: d.Labels[:n], Source: d.Source}
 }
 
-// train loads the data and trains both networks, filling r.
+// train loads the data and trains the networks opts selects, filling r.
 func (r *Result) train(cfg *cli.Config, opts Options) error {
 	train, test, where, err := FindLocal(opts.Data)
 	if err != nil {
@@ -161,32 +222,59 @@ func (r *Result) train(cfg *cli.Config, opts Options) error {
 		train, test = firstRows(train, quickTrain), firstRows(test, quickTest)
 	}
 	r.Train, r.Test = train.Len(), test.Len()
-
-	// The MLP, on one-hot targets.
-	mlp := MLP(rng)
-	o := optim.New(mlp, losses.NewSoftmaxCrossEntropy(), cfg.LR)
 	yTrain, yTest := train.OneHot(), test.OneHot()
-	tm, err := fit(o, train.X, yTrain, r.Epochs, cfg)
-	if err != nil {
-		return fmt.Errorf("%s: %w", MLPName, err)
-	}
-	r.MLP = &MLPResult{Timing: tm, TestAccuracy: optim.Accuracy(yTest, mlp.Forward(test.X))}
 	steps := allocSteps
 	if cfg.Quick {
 		steps = allocStepsQuick
 	}
-	r.MLP.AllocsPerStep = allocsPerStep(o, train.X, yTrain, cfg.Batch, steps)
 
-	// The auto-encoder, its own target.
-	ae := Autoencoder(rng)
-	bce := losses.NewBCE()
-	o = optim.New(ae, bce, cfg.LR)
-	tm, err = fit(o, train.X, train.X, r.Epochs, cfg)
-	if err != nil {
-		return fmt.Errorf("%s: %w", AutoencoderName, err)
+	if opts.Train {
+		// The MLP, on one-hot targets.
+		mlp := MLP(rng)
+		o := optim.New(mlp, losses.NewSoftmaxCrossEntropy(), cfg.LR)
+		tm, err := fit(o, train.X, yTrain, r.Epochs, cfg)
+		if err != nil {
+			return fmt.Errorf("%s: %w", MLPName, err)
+		}
+		r.MLP = &MLPResult{Timing: tm, TestAccuracy: optim.Accuracy(yTest, mlp.Forward(test.X))}
+		r.MLP.AllocsPerStep = allocsPerStep(o, train.X, yTrain, cfg.Batch, steps)
+
+		// The auto-encoder, its own target.
+		ae := Autoencoder(rng)
+		bce := losses.NewBCE()
+		o = optim.New(ae, bce, cfg.LR)
+		tm, err = fit(o, train.X, train.X, r.Epochs, cfg)
+		if err != nil {
+			return fmt.Errorf("%s: %w", AutoencoderName, err)
+		}
+		r.Autoencoder = &AutoencoderResult{Timing: tm, TestLoss: bce.Forward(test.X, ae.Forward(test.X))}
+		r.Autoencoder.AllocsPerStep = allocsPerStep(o, train.X, train.X, cfg.Batch, steps)
 	}
-	r.Autoencoder = &AutoencoderResult{Timing: tm, TestLoss: bce.Forward(test.X, ae.Forward(test.X))}
-	r.Autoencoder.AllocsPerStep = allocsPerStep(o, train.X, train.X, cfg.Batch, steps)
+
+	// The two convolutional networks, on one-hot targets, each with its
+	// own generator so that selecting them does not change the others.
+	if opts.CNN {
+		for _, c := range []struct {
+			name  string
+			build func(*rand.Rand) *layers.Sequential
+			shape []int
+			dst   **MLPResult
+		}{
+			{Conv1DName, Conv1DNet, []int{data.USPSPixels, 1}, &r.Conv1D},
+			{Conv2DName, Conv2DNet, []int{16, 16, 1}, &r.Conv2D},
+		} {
+			net := c.build(rand.New(rand.NewPCG(cfg.Seed, 2)))
+			o := cnnOptim(net)
+			x, xt := asImages(train.X, c.shape...), asImages(test.X, c.shape...)
+			tm, err := fit(o, x, yTrain, r.Epochs, cfg)
+			if err != nil {
+				return fmt.Errorf("%s: %w", c.name, err)
+			}
+			_, acc := optim.Evaluate(net, o.Loss, xt, yTest, evalBatch, optim.Accuracy)
+			*c.dst = &MLPResult{Timing: tm, TestAccuracy: acc}
+			(*c.dst).AllocsPerStep = allocsPerStep(o, x, yTrain, cfg.Batch, steps)
+		}
+	}
 	return nil
 }
 
@@ -242,7 +330,7 @@ func median(v []float64) float64 {
 // least of allocRounds counts over the given number of steps.
 func allocsPerStep(o *optim.Optim, x, y *tensor.Tensor, batch, steps int) float64 {
 	n := min(batch, x.Shape[0])
-	xb := tensor.FromSlice(x.Data[:n*x.Shape[1]], n, x.Shape[1])
+	xb := tensor.FromSlice(x.Data[:n*(x.Len()/x.Shape[0])], append([]int{n}, x.Shape[1:]...)...)
 	yb := tensor.FromSlice(y.Data[:n*y.Shape[1]], n, y.Shape[1])
 	o.Step(xb, yb)
 	least := uint64(1<<64 - 1)
