@@ -69,11 +69,9 @@ const convChunkMACs = 128 * 128 * 128
 // same sums as plain loops, the definition the tests compare with.
 //
 // Each pass cuts the batch into convParts parts of consecutive images, run
-// in parallel, and each part into chunks of images under convChunkMACs. A
-// 1-D convolution whose windows hold at most convDirectMaxPatch values (the
-// course's Conv1D(3, 1→32) has 3) skips the patch matrix: a product with
-// k = 3 is all overhead for Gemm, and the direct loops of conv1d_direct.go
-// are faster.
+// in parallel, and each part into chunks of images under convChunkMACs.
+// Forward keeps the patch matrix of the whole batch, when it is at most
+// convKeepFloats values, for BackwardUpdateGradient on the same x.
 //
 // What the parts change: ỹ and dx are computed row by row as the definition
 // orders its sums, so they are the definition's float64s (in the default
@@ -81,6 +79,12 @@ const convChunkMACs = 128 * 128 * 128
 // whole batch: each part sums its own images, then the parts' sums are
 // added into the gradient in order, which rounds differently from one sum
 // over the batch, by a few ulps.
+//
+// Even the course's Conv1D(3, 1→32), whose product has k = 3, goes through
+// Gemm: direct loops over its windows, with the innermost loop along the
+// 32 output channels, took twice as long as im2col and Gemm's AVX kernel
+// (0.60 against 0.30 ms for the forward pass of a batch of 32, measured
+// in CPU time on one core), since Go does not vectorise them.
 type convCore struct {
 	layer   string     // "Conv1D" or "Conv2D", for panic messages
 	rank    int        // rank of the input: 3 for (batch, length, chans), 4 for images
@@ -89,15 +93,20 @@ type convCore struct {
 	weight  *Parameter    // shaped (kH, kW, chanIn, chanOut), or (k, chanIn, chanOut) in 1-D
 	bias    *Parameter    // shaped (chanOut); nil without bias
 	params  parameterList // weight, then bias if any
-	direct  bool          // the direct loops of conv1d_direct.go instead of im2col and Gemm
 
 	// The pass being run and its operands, read by runPart.
 	pass     convPass
 	x, delta []float64
-	parts    int // parts of the batch
-	per      int // images per chunk
+	parts    int  // parts of the batch
+	per      int  // images per chunk
+	reuse    bool // the gradient pass uses the patches Forward kept
 	w        tensor.Tensor
 	work     [convParts]convPart
+
+	// The x.Data, and the geometry, whose patches the parts hold from
+	// Forward; keptOf is nil when they hold none.
+	keptOf   []float64
+	keptGeom im2colGeom
 
 	out, dx   []float64
 	outT, dxT tensor.Tensor
@@ -112,18 +121,25 @@ const (
 	convDelta
 )
 
-// convPart holds what one part of the batch needs of its own: its chunk's
-// patch matrix (or dX̃), its partial sums of dW and db, and the 2-D tensor
-// headers Gemm takes, rewritten for each chunk.
+// convPart holds what one part of the batch needs of its own: its patch
+// matrix (of one chunk, or of all its images when Forward keeps them) or
+// dX̃, its partial sums of dW and db, and the 2-D tensor headers Gemm
+// takes, rewritten for each chunk.
 type convPart struct {
-	cols, dw, db []float64
+	cols, dcols  []float64
+	dw, db       []float64
 	colsT, rowsT tensor.Tensor
 	dwT          tensor.Tensor
 }
 
-// convDirectMaxPatch is the largest window, kW·chanIn values, of a 1-D
-// convolution computed by the direct loops rather than im2col and Gemm.
-const convDirectMaxPatch = 8
+// convKeepFloats bounds the patch matrix that Forward keeps for
+// BackwardUpdateGradient, in float64s (8 MiB): a training batch of the
+// CNNs of experiments/conv fits (32 images of 8×8 pixels under 5×5×16
+// windows make 819 200 values), and the weight gradient then skips
+// rebuilding it, which took about as long as its product for a first
+// layer with one input channel. A whole test set convolved at once does
+// not fit: its chunks are built one at a time.
+const convKeepFloats = 1 << 20
 
 // newConvCore builds the shared core with PyTorch's default initialisation:
 // weight and bias uniform in ±1/√fanIn with fanIn = kH·kW·chanIn, the
@@ -142,7 +158,6 @@ func newConvCore(layer string, rank, kH, kW, chanIn, chanOut, stride int, rng *r
 	if rank == 3 {
 		c.geom.strideH, c.geom.padH = 1, 0
 		c.weight = NewParameter("weight", kW, chanIn, chanOut)
-		c.direct = kW*chanIn <= convDirectMaxPatch
 	} else {
 		c.weight = NewParameter("weight", kH, kW, chanIn, chanOut)
 	}
@@ -168,10 +183,23 @@ func (c *convCore) run(pass convPass, x, delta []float64) {
 	c.parts = min(convParts, g.batch)
 	c.per = max(1, convChunkMACs/max(1, perImage*k*n))
 	c.per = min(c.per, (g.batch+c.parts-1)/c.parts)
+	keep := g.batch*perImage*k <= convKeepFloats
+	switch pass {
+	case convForward:
+		c.keptOf = nil // the parts' patches are about to be overwritten
+	case convGradient:
+		c.reuse = keep && c.keptGeom == *g && convSameData(c.keptOf, x)
+	}
 	im2colView(&c.w, c.weight.Value.Data, k, n)
 	for p := range c.parts {
 		wp := &c.work[p]
-		if !c.direct {
+		b0, b1 := c.partImages(p)
+		switch {
+		case pass == convDelta:
+			wp.dcols = im2colGrow(wp.dcols, c.per*perImage*k)
+		case keep:
+			wp.cols = im2colGrow(wp.cols, (b1-b0)*perImage*k)
+		default:
 			wp.cols = im2colGrow(wp.cols, c.per*perImage*k)
 		}
 		if pass == convGradient {
@@ -180,6 +208,9 @@ func (c *convCore) run(pass convPass, x, delta []float64) {
 		}
 	}
 	runParts(c.job, c, c.parts)
+	if pass == convForward && keep {
+		c.keptOf, c.keptGeom = x, *g
+	}
 	c.x, c.delta = nil, nil
 }
 
@@ -193,62 +224,69 @@ func (c *convCore) runPart(p int) {
 	g, wp := &c.geom, &c.work[p]
 	perImage, k, n := g.outH()*g.outW(), g.patchLen(), c.chanOut
 	b0, b1 := c.partImages(p)
-	if c.pass == convGradient {
+	keep := g.batch*perImage*k <= convKeepFloats
+	switch c.pass {
+	case convGradient:
 		clear(wp.dw)
 		clear(wp.db)
-	}
-	if c.pass == convDelta {
+	case convDelta:
 		clear(c.dx[b0*g.imageLen() : b1*g.imageLen()])
 	}
-	var bias []float64
-	if c.bias != nil {
-		bias = c.bias.Value.Data
+	per := c.per
+	if c.pass == convGradient && c.reuse {
+		// The part's patches are all there, one matrix: one product over
+		// all its rows, whose longer sums (k = its rows) cost less per
+		// multiply-add than the chunks' short ones.
+		per = b1 - b0
 	}
-	for c0 := b0; c0 < b1; c0 += c.per {
-		c1 := min(c0+c.per, b1)
+	for c0 := b0; c0 < b1; c0 += per {
+		c1 := min(c0+per, b1)
 		rows := (c1 - c0) * perImage
-		var y, d []float64 // the chunk's rows of the output, or of δ
-		if c.pass == convForward {
-			y = c.out[c0*perImage*n : c1*perImage*n]
-		} else {
-			d = c.delta[c0*perImage*n : c1*perImage*n]
+		// The chunk's patches: at its place among the part's when they are
+		// kept, else at the start of the part's buffer.
+		at := 0
+		if keep {
+			at = (c0 - b0) * perImage * k
 		}
-		switch {
-		case c.direct && c.pass == convForward:
-			conv1DDirectForward(g, n, c.x, c.weight.Value.Data, bias, y, c0, c1)
-		case c.direct && c.pass == convGradient:
-			conv1DDirectGradient(g, n, c.x, d, wp.dw, c0, c1)
-		case c.direct:
-			conv1DDirectDelta(g, n, c.weight.Value.Data, d, c.dx, c0, c1)
-
-		case c.pass == convForward:
-			cols := im2colView(&wp.colsT, wp.cols[:rows*k], rows, k)
+		switch c.pass {
+		case convForward:
+			cols := im2colView(&wp.colsT, wp.cols[at:at+rows*k], rows, k)
 			im2col(cols.Data, c.x, g, c0, c1)
 			// ỹ = X̃·W + 1·bᵀ: start each row from b and let Gemm add X̃·W.
+			y := c.out[c0*perImage*n : c1*perImage*n]
 			beta := 0.0
-			if bias != nil {
+			if c.bias != nil {
 				for r := 0; r < len(y); r += n {
-					copy(y[r:r+n], bias)
+					copy(y[r:r+n], c.bias.Value.Data)
 				}
 				beta = 1
 			}
 			tensor.Gemm(false, false, 1, cols, &c.w, beta, im2colView(&wp.rowsT, y, rows, n))
-		case c.pass == convGradient:
-			cols := im2colView(&wp.colsT, wp.cols[:rows*k], rows, k)
-			im2col(cols.Data, c.x, g, c0, c1)
+		case convGradient:
+			cols := im2colView(&wp.colsT, wp.cols[at:at+rows*k], rows, k)
+			if !c.reuse {
+				im2col(cols.Data, c.x, g, c0, c1)
+			}
+			d := c.delta[c0*perImage*n : c1*perImage*n]
 			dw := im2colView(&wp.dwT, wp.dw, k, n)
 			tensor.Gemm(true, false, 1, cols, im2colView(&wp.rowsT, d, rows, n), 1, dw) // dW += X̃ᵀ·δ̃
-		default:
-			dcols := im2colView(&wp.colsT, wp.cols[:rows*k], rows, k)
+			if c.bias != nil {                                                          // db += Σ_rows δ̃
+				for r := 0; r < len(d); r += n {
+					im2colAddTo(wp.db, d[r:r+n])
+				}
+			}
+		case convDelta:
+			d := c.delta[c0*perImage*n : c1*perImage*n]
+			dcols := im2colView(&wp.colsT, wp.dcols[:rows*k], rows, k)
 			tensor.Gemm(false, true, 1, im2colView(&wp.rowsT, d, rows, n), &c.w, 0, dcols) // dX̃ = δ̃·Wᵀ
 			col2im(c.dx, dcols.Data, g, c0, c1)
 		}
-		if c.pass == convGradient && c.bias != nil { // db += Σ_rows δ̃
-			for r := 0; r < len(d); r += n {
-				im2colAddTo(wp.db, d[r:r+n])
-			}
-		}
 	}
+}
+
+// convSameData reports whether a and b are the same slice of memory.
+func convSameData(a, b []float64) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 func (c *convCore) forward(x *tensor.Tensor) *tensor.Tensor {

@@ -34,9 +34,7 @@ import (
 // The loops at the end of this file, conv1DForward and the two backward
 // ones, are the definition, written straight from the formulas above. The
 // layer computes the same sums faster, and the tests compare it with them
-// (see docs/convolutions.md). When a window holds few values (kSize·chanIn
-// ≤ 8, as the course's 3) the loops of conv1d_direct.go run them in another
-// loop order; otherwise the windows are copied into a patch matrix X̃ of
+// (see docs/convolutions.md): the windows are copied into a patch matrix X̃ of
 // batch·outLen rows and kSize·chanIn columns (a window is a contiguous run
 // of kSize·chanIn values of x in channels-last storage), the weight is read
 // as a (kSize·chanIn)×chanOut matrix W (its storage order already is), and
@@ -101,8 +99,7 @@ func (m *Conv1D) String() string { return m.conv.String() }
 // formulas above (docs/convolutions.md derives them). g holds the sizes:
 // g.batch, the length g.inW, chanIn = g.chans, kSize = g.kW, g.strideW and
 // g.padW. The layer computes the same sums through im2col and tensor.Gemm
-// (conv.go) or a direct kernel (convkernel.go); the tests compare them with
-// these loops. Each sum runs in the order the fast paths use, so that
+// (conv.go); the tests compare it with these loops. Each sum runs in the order the fast paths use, so that
 // where they do not reorder it (see the tests) the results are the same
 // float64s: float64(a*b) rounds each product before it is added, as
 // tensor.Gemm's default kernels do, even when the compiler could fuse them.
