@@ -266,7 +266,9 @@ function layout() {
   const inputs = st.classes ? ['x₁', 'x₂'] : ['x'];
   const outs = st.layers[st.layers.length - 1].b.length;
   const cols = [inputs.length, ...c.hidden, outs];
-  const W = 460, unit = 34, gapY = 8;
+  // Units shrink as columns are added, so that six layers of 16 still fit.
+  const W = 460, spacing = (W - 40) / (cols.length - 1 + 0.6);
+  const unit = Math.max(18, Math.min(34, Math.floor(spacing * 0.5))), gapY = unit < 30 ? 6 : 8;
   const height = Math.max(...cols.map((n) => n * (unit + gapY))) + 20;
   const xs = cols.map((_, i) => 20 + i * ((W - 40 - unit) / (cols.length - 1)));
   const pos = cols.map((n, i) => {
@@ -298,13 +300,15 @@ function renderNetwork() {
   st.layers.forEach((layer, l) => {
     let maxAbs = 1e-9;
     for (const row of layer.w) for (const v of row) maxAbs = Math.max(maxAbs, Math.abs(v || 0));
+    // The thickest line of a layer: thinner when the layer has many lines.
+    const widest = Math.max(1.5, 5 * Math.min(1, 6 / Math.sqrt(layer.w.length * layer.b.length)));
     layer.w.forEach((row, i) => row.forEach((v, j) => {
       const a = L.pos[l][i], b = L.pos[l + 1][j];
       const line = document.createElementNS(svgNS, 'line');
       line.setAttribute('x1', a.x + L.unit); line.setAttribute('y1', a.y + L.unit / 2);
       line.setAttribute('x2', b.x); line.setAttribute('y2', b.y + L.unit / 2);
       line.setAttribute('stroke', v >= 0 ? POSITIVE : NEGATIVE);
-      line.setAttribute('stroke-width', 0.5 + 5 * Math.abs(v || 0) / maxAbs);
+      line.setAttribute('stroke-width', 0.5 + widest * Math.abs(v || 0) / maxAbs);
       line.setAttribute('stroke-opacity', hi === null || hi === 2 * l ? 0.75 : 0.2);
       const title = document.createElementNS(svgNS, 'title');
       const text = `layer ${l + 1} (mods[${2 * l}]): W[${i + 1},${j + 1}] = ${fmt(v, 5)}`;
@@ -467,12 +471,13 @@ function chart(cv, series, opts) {
   ctx.clearRect(0, 0, W, H);
   const tr = opts.log ? (v) => Math.log10(v) : (v) => v;
   const usable = (v) => v !== null && (!opts.log || v > 0);
-  let xmax = 1e-9, ymin = Infinity, ymax = -Infinity;
+  let xmax = 0, ymin = Infinity, ymax = -Infinity;
   for (const s of series) s.y.forEach((v, i) => {
     if (!usable(v)) return;
     xmax = Math.max(xmax, s.x[i]);
     ymin = Math.min(ymin, tr(v)); ymax = Math.max(ymax, tr(v));
   });
+  if (xmax <= 0) xmax = 1;
   if (opts.ymin !== undefined) { ymin = opts.ymin; ymax = opts.ymax; }
   if (!isFinite(ymin)) { ymin = 0; ymax = 1; }
   if (ymax - ymin < 1e-9) { ymin -= 0.5; ymax += 0.5; }
