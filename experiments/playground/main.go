@@ -16,7 +16,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -38,8 +37,7 @@ const digitEpochs = 10
 
 // run parses the flags, then serves until the listener fails.
 func run(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("playground", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("playground", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen on `host:port`")
 	load := fs.String("load", "", "the digits tab's network: a `checkpoint` written by experiments/usps -save")
 	dir := fs.String("data", "", "the USPS data `directory` (default: $NNDIY_DATA, then the cache)")
