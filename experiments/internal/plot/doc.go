@@ -21,6 +21,12 @@
 //
 // Each figure has WriteSVG and SaveSVG methods; all satisfy Figure.
 //
+// For the experiment programs: Dir saves a run's figures into its output
+// directory and lists them as Markdown image links; BoundaryPanel and
+// BoundaryGrid lay out the decision boundaries of several classifiers (the
+// program passes each one's score function, plot never sees a model); and
+// CheckSVG is what their tests ask of a written figure.
+//
 // # Conventions
 //
 // Sizes are in SVG user units, which a browser shows as CSS pixels; the
