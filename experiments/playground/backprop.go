@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -186,26 +187,26 @@ func forwardStep(i int, mod layers.Module, x, y *tensor.Tensor) traceStep {
 		}
 		st.Tensors = []namedTen{in, ten("W", w), ten("b", b), out}
 	default:
-		name, fn := activationFormula(mod)
-		st.Formula = "Y = " + name + "(X), element by element"
+		fn := activationFormula(mod)
+		st.Formula = "Y = " + fn("X") + ", element by element"
 		st.Shapes = fmt.Sprintf("X: %s → Y: %s", shape(x), shape(y))
 		for j := range min(x.Cols(), maxTraceLines) {
-			st.Lines = append(st.Lines, fmt.Sprintf("Y[1,%d] = %s = %s(%s) = %s", j+1, fn(fmt.Sprintf("X[1,%d]", j+1)), name, f(x.At(0, j)), g(y.At(0, j))))
+			st.Lines = append(st.Lines, fmt.Sprintf("Y[1,%d] = %s = %s = %s", j+1, fn(fmt.Sprintf("X[1,%d]", j+1)), fn(f(x.At(0, j))), g(y.At(0, j))))
 		}
 		st.Tensors = []namedTen{in, out}
 	}
 	return st
 }
 
-// activationFormula returns an activation's name and its formula of x.
-func activationFormula(mod layers.Module) (string, func(x string) string) {
+// activationFormula returns an activation's formula of x.
+func activationFormula(mod layers.Module) func(x string) string {
 	switch mod.(type) {
 	case *layers.Sigmoid:
-		return "σ", func(x string) string { return "1/(1 + e^−" + x + ")" }
+		return func(x string) string { return "σ(" + x + ") = 1/(1 + e^−" + x + ")" }
 	case *layers.ReLU:
-		return "max0", func(x string) string { return "max(0, " + x + ")" }
+		return func(x string) string { return "max(0, " + x + ")" }
 	}
-	return "tanh", func(x string) string { return "tanh(" + x + ")" }
+	return func(x string) string { return "tanh(" + x + ")" }
 }
 
 func lossStep(loss losses.Loss, y, yhat *tensor.Tensor, L float64, k int) traceStep {
@@ -213,15 +214,22 @@ func lossStep(loss losses.Loss, y, yhat *tensor.Tensor, L float64, k int) traceS
 		Shapes:  fmt.Sprintf("y: %s, ŷ: %s → L: a number", shape(y), shape(yhat)),
 		Tensors: []namedTen{ten("y", y), ten("ŷ", yhat), ten("L", tensor.FromSlice([]float64{L}, 1, 1))}}
 	n, c := yhat.Rows(), yhat.Cols()
+	// The first example's share, as the loss computes it.
+	first := math.NaN()
+	if pe, ok := loss.(losses.PerExampleLoss); ok {
+		first = pe.PerExample(nil, y, yhat)[0]
+	}
 	switch loss.(type) {
 	case *losses.BCE:
 		st.Formula = "L = (1/K)·Σᵢ ℓᵢ,   ℓ = −[y·log ŷ + (1 − y)·log(1 − ŷ)]"
-		st.Lines = append(st.Lines, fmt.Sprintf("ℓ[1] = −[%s·log %s + (1 − %s)·log(1 − %s)]", f(y.At(0, 0)), f(yhat.At(0, 0)), f(y.At(0, 0)), f(yhat.At(0, 0))))
+		st.Lines = append(st.Lines, fmt.Sprintf("ℓ₁ = −[y[1,1]·log ŷ[1,1] + (1 − y[1,1])·log(1 − ŷ[1,1])] = −[%s·log %s + (1 − %s)·log(1 − %s)] = %s",
+			f(y.At(0, 0)), f(yhat.At(0, 0)), f(y.At(0, 0)), f(yhat.At(0, 0)), g(first)))
 		st.Lines = append(st.Lines, fmt.Sprintf("L = (1/%d)·Σᵢ ℓᵢ = %s   (K = %d elements)", n*c, g(L), n*c))
 	case *losses.MSE:
 		st.Formula = "L = (1/K)·Σᵢ (ŷᵢ − yᵢ)²"
 		for j := range min(c, maxTraceLines) {
-			st.Lines = append(st.Lines, fmt.Sprintf("(ŷ[1,%d] − y[1,%d])² = (%s − %s)²", j+1, j+1, f(yhat.At(0, j)), f(y.At(0, j))))
+			d := yhat.At(0, j) - y.At(0, j)
+			st.Lines = append(st.Lines, fmt.Sprintf("(ŷ[1,%d] − y[1,%d])² = (%s − %s)² = %s", j+1, j+1, f(yhat.At(0, j)), f(y.At(0, j)), g(d*d)))
 		}
 		st.Lines = append(st.Lines, fmt.Sprintf("L = (1/%d)·Σᵢ (ŷᵢ − yᵢ)² = %s   (K = %d elements)", n*c, g(L), n*c))
 	case *losses.SoftmaxCrossEntropy:
@@ -234,7 +242,7 @@ func lossStep(loss losses.Loss, y, yhat *tensor.Tensor, L float64, k int) traceS
 			exps = append(exps, "…")
 		}
 		cls := argmaxRow(y.Row(0))
-		st.Lines = append(st.Lines, fmt.Sprintf("ℓ₁ = log(%s) − ŷ[1,%d] = log(%s) − %s   (class %d)", strings.Join(exps, " + "), cls+1, strings.Join(exps, " + "), f(yhat.At(0, cls)), cls))
+		st.Lines = append(st.Lines, fmt.Sprintf("ℓ₁ = log Σⱼ e^ŷ[1,j] − ŷ[1,%d] = log(%s) − %s = %s   (y is one-hot, class %d)", cls+1, strings.Join(exps, " + "), f(yhat.At(0, cls)), g(first), cls))
 		st.Lines = append(st.Lines, fmt.Sprintf("L = (1/%d)·Σₙ ℓₙ = %s", n, g(L)))
 	}
 	return st
