@@ -36,6 +36,7 @@ import (
 	"github.com/nndiy/nndiy/experiments/internal/cli"
 	"github.com/nndiy/nndiy/experiments/internal/digits"
 	"github.com/nndiy/nndiy/experiments/internal/tsne"
+	"github.com/nndiy/nndiy/internal/portable"
 	"github.com/nndiy/nndiy/layers"
 	"github.com/nndiy/nndiy/losses"
 	"github.com/nndiy/nndiy/optim"
@@ -127,11 +128,12 @@ func fit(net layers.Module, h hyper, epochs int, seed uint64, noise float64, x, 
 }
 
 // addNoise sets dst to src plus Gaussian noise of standard deviation sigma,
-// clipped to [0, 1]. The product is rounded before the sum (float64(·)) so
-// that no architecture fuses them: a seed gives the same noise everywhere.
+// clipped to [0, 1]. The deviates come from internal/portable and the
+// product is rounded before the sum (float64(·)), so that no architecture
+// fuses them: a seed gives the same noise everywhere.
 func addNoise(dst, src *tensor.Tensor, sigma float64, rng *rand.Rand) {
 	for i, v := range src.Data {
-		dst.Data[i] = min(1, max(0, v+float64(sigma*rng.NormFloat64())))
+		dst.Data[i] = min(1, max(0, v+float64(sigma*portable.Norm(rng))))
 	}
 }
 

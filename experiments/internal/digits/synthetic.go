@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/nndiy/nndiy/data"
+	"github.com/nndiy/nndiy/internal/portable"
 	"github.com/nndiy/nndiy/tensor"
 )
 
@@ -62,7 +63,8 @@ func arc(cx, cy, rx, ry, a0, a1 float64) stroke {
 	s := make(stroke, n+1)
 	for i := range s {
 		a := a0 + float64((a1-a0)*float64(i))/float64(n)
-		s[i] = point{cx + float64(rx*math.Cos(a)), cy + float64(ry*math.Sin(a))}
+		sin, cos := portable.Sincos(a)
+		s[i] = point{cx + float64(rx*cos), cy + float64(ry*sin)}
 	}
 	return s
 }
@@ -94,18 +96,18 @@ func Generate(n int, seed uint64) *data.Dataset {
 
 // draw renders the strokes, randomly deformed, into the 256 pixels of img.
 // Every product that feeds a sum is rounded by an explicit float64(·), so
-// that arm64's fused multiply-adds cannot change these sums (math.Sin and
-// math.Cos, whose own code arm64 may fuse, can still differ in the last bit
-// between architectures).
+// that arm64's fused multiply-adds cannot change these sums, and the sines,
+// cosines and normal deviates come from internal/portable: a seed gives the
+// same digits on every architecture.
 // It uses buf as scratch space for the moved points and returns it.
 func draw(img []float64, strokes []stroke, buf []point, rng *rand.Rand) []point {
-	uniform := func(r float64) float64 { return (2*rng.Float64() - 1) * r }
+	uniform := func(r float64) float64 { return float64((2*rng.Float64() - 1) * r) }
 	// The affine map p ↦ A·(p − c) + c + t, with A = rotation·[sx shear; 0 sy].
 	const c = side / 2
 	sx, sy := 1+uniform(maxScale), 1+uniform(maxScale)
 	shear, rot := uniform(maxShear), uniform(maxRotate)
 	tx, ty := uniform(maxShift), uniform(maxShift)
-	cos, sin := math.Cos(rot), math.Sin(rot)
+	sin, cos := portable.Sincos(rot)
 	a, b := cos*sx, float64(cos*shear)-float64(sin*sy)
 	cc, d := sin*sx, float64(sin*shear)+float64(cos*sy)
 	pen := minPen + float64((maxPen-minPen)*rng.Float64())
@@ -125,8 +127,8 @@ func draw(img []float64, strokes []stroke, buf []point, rng *rand.Rand) []point 
 		for _, p := range s {
 			x, y := p.x-c, p.y-c
 			buf = append(buf, point{
-				float64(a*x) + float64(b*y) + c + tx + float64(jitter*rng.NormFloat64()),
-				float64(cc*x) + float64(d*y) + c + ty + float64(jitter*rng.NormFloat64()),
+				float64(a*x) + float64(b*y) + c + tx + float64(jitter*portable.Norm(rng)),
+				float64(cc*x) + float64(d*y) + c + ty + float64(jitter*portable.Norm(rng)),
 			})
 		}
 		// Lower the squared distance of the pixels within reach of each
@@ -144,7 +146,7 @@ func draw(img []float64, strokes []stroke, buf []point, rng *rand.Rand) []point 
 		}
 	}
 	for i, d2 := range dist2 {
-		img[i] = clamp01(float64(ink*clamp01(reach-math.Sqrt(d2))) + float64(noise*rng.NormFloat64()))
+		img[i] = clamp01(float64(ink*clamp01(reach-math.Sqrt(d2))) + float64(noise*portable.Norm(rng)))
 	}
 	return buf
 }
