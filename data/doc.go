@@ -75,9 +75,9 @@
 //
 // A file may hold at most MaxUSPSImages images (65 536) and
 // MaxUSPSFileBytes bytes once decompressed (128 MiB). The real files hold
-// 7291 images at most, in 25 MB at most (LIBSVM's usps; zip.train is
-// 14.5 MB, the course's USPS_train.txt 6 MB), so the limits are 9 and 5
-// times what they need. And they keep a file far below a machine's memory:
+// 7291 images at most, in about 25 MB at most (LIBSVM's usps, from the
+// 3413 bytes an image of usps.t takes; zip.train is 14.5 MB, the course's
+// USPS_train.txt 6 MB), so the limits are 9 and 5 times what they need. And they keep a file far below a machine's memory:
 // 65 536 images are 128 MiB of float64, and a process reading a file at
 // the limit peaks at 270 MB resident (measured: the pixels, and the old
 // half of them while the buffer doubles). Without the limits a 1 KB gzip of

@@ -52,7 +52,8 @@ const (
 	MaxUSPSImages = 1 << 16
 	// MaxUSPSFileBytes is the most bytes a file may hold once
 	// decompressed: 128 MiB, 5 times the largest real file (LIBSVM's
-	// usps, about 25 MB; zip.train is 14.5 MB).
+	// usps, about 25 MB: 7291 images at the 3413 bytes an image of
+	// usps.t takes; zip.train is 14.5 MB).
 	MaxUSPSFileBytes = 128 << 20
 )
 

@@ -337,14 +337,14 @@ func TestParseLabel(t *testing.T) {
 }
 
 // labelOnly is issue 14's LIBSVM file: "1\n" 500 000 times, 1 MB that gzip
-// makes about 1 KB. Each line is a whole image (the digit 0, every pixel
+// makes 1010 bytes. Each line is a whole image (the digit 0, every pixel
 // missing, so 0.5): 500 000 images, 4.3 GB resident before MaxUSPSImages.
 var labelOnly = sync.OnceValue(func() []byte {
 	return gzipBytes(nil, strings.Repeat("1\n", 500_000))
 })
 
 // blankImages is issue 14's ESL file: image lines of 256 zeros, one more
-// than MaxUSPSImages, gzipped (160 KB).
+// than MaxUSPSImages, gzipped (149 KB).
 var blankImages = sync.OnceValue(func() []byte {
 	return gzipBytes(nil, strings.Repeat(line("0", USPSPixels, nil), MaxUSPSImages+1))
 })
