@@ -5,21 +5,12 @@ import (
 	"testing"
 )
 
-// finitePlain is finite's plain loop, the reference it is tested against.
-func finitePlain(x []float64) bool {
-	for _, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return false
-		}
-	}
-	return true
-}
-
-// TestFinite puts each special value at each position of slices of 0 to 9
-// elements (the unrolled loop and its tail), among finite values that are
-// extreme too, and compares finite with the plain loop.
+// TestFinite puts each special value at each position of slices of 0 to
+// 17 elements (the unrolled loop and its tail), among finite values that
+// are extreme too, and compares finite with the plain loop.
 func TestFinite(t *testing.T) {
-	fill := []float64{1, -0.0, math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64, 0, -1e-300, 1e300, 3}
+	fill := []float64{1, -0.0, math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64, 0, -1e-300, 1e300, 3,
+		math.MaxFloat64, 2, -3, math.MaxFloat64, 0.5, 1e308, -1e308, 7}
 	for n := 0; n <= len(fill); n++ {
 		x := append([]float64(nil), fill[:n]...)
 		if got := finite(x); !got || !finitePlain(x) {
@@ -33,6 +24,18 @@ func TestFinite(t *testing.T) {
 				}
 				x[i] = fill[i]
 			}
+		}
+	}
+	// Sums that overflow although every value is finite: the plain loop
+	// must decide.
+	for _, x := range [][]float64{
+		{math.MaxFloat64, math.MaxFloat64},
+		{0, 0, 0, 0, 0, 0, 0, 0, math.MaxFloat64, 0, 0, 0, 0, 0, 0, 0, math.MaxFloat64},
+		{-math.MaxFloat64, 0, 0, 0, 0, 0, 0, 0, -math.MaxFloat64},
+		{math.MaxFloat64, math.MaxFloat64, math.MaxFloat64, math.MaxFloat64, -math.MaxFloat64, -math.MaxFloat64, -math.MaxFloat64, -math.MaxFloat64, math.MaxFloat64},
+	} {
+		if !finite(x) {
+			t.Errorf("finite(%v) = false, want true", x)
 		}
 	}
 }

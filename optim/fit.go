@@ -277,37 +277,51 @@ func nonFinite(epoch, batch int, p *layers.Parameter, gradient bool) *NonFiniteE
 	return e
 }
 
-// finite reports whether every element of x is finite, as the plain loop
+// finite reports whether every element of x is finite (neither NaN nor
+// ±Inf). The plain loop is finitePlain; this is its fast path.
 //
-//	for _, v := range x {
-//		if math.IsNaN(v) || math.IsInf(v, 0) {
-//			return false
-//		}
-//	}
-//	return true
-//
-// It relies on v·0 being 0 for a finite v and NaN for ±Inf and NaN, and on
-// a sum holding a NaN being NaN: the sum of the v·0 is 0 exactly when every
-// v is finite. Four sums let four additions run at once, and there is no
-// branch per element. Fit calls it on every gradient at every batch, so it
-// must cost next to nothing: on the 41 802 parameters of the MLP
-// 256→128→64→10 it took 14 µs against 167 µs for the plain loop
-// (BenchmarkFinite, a loaded 2-core machine), under 1 % of a 1.6 ms step
-// (BenchmarkStep/default).
+// A sum holding a NaN is NaN, and one holding ±Inf is ±Inf or NaN: when the
+// sum of x is finite, so is every element. The sum can also overflow to ±Inf
+// with finite elements only (two values near 10³⁰⁸), so when it is not
+// finite, the plain loop decides. Eight partial sums let the additions
+// overlap instead of waiting for one another. Fit calls it on every
+// gradient at every batch, so it must cost next to nothing: on the 41 802
+// parameters of the MLP 256→128→64→10 it takes about 7 µs of CPU time,
+// against 13 µs with four sums of v·0 and 60 µs for the plain loop, and a
+// step about 450 µs (BenchmarkFinite and BenchmarkStep/default, GOMAXPROCS=1,
+// CPU time measured with /usr/bin/time on a loaded 2-core machine).
 func finite(x []float64) bool {
-	var s0, s1, s2, s3 float64
+	var s0, s1, s2, s3, s4, s5, s6, s7 float64
 	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		y := x[i : i+4 : i+4]
-		s0 += y[0] * 0
-		s1 += y[1] * 0
-		s2 += y[2] * 0
-		s3 += y[3] * 0
+	for ; i+8 <= len(x); i += 8 {
+		y := x[i : i+8 : i+8]
+		s0 += y[0]
+		s1 += y[1]
+		s2 += y[2]
+		s3 += y[3]
+		s4 += y[4]
+		s5 += y[5]
+		s6 += y[6]
+		s7 += y[7]
 	}
 	for ; i < len(x); i++ {
-		s0 += x[i] * 0
+		s0 += x[i]
 	}
-	return s0+s1+s2+s3 == 0
+	s := ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+	if !math.IsNaN(s) && !math.IsInf(s, 0) {
+		return true
+	}
+	return finitePlain(x)
+}
+
+// finitePlain reports whether every element of x is finite, one by one.
+func finitePlain(x []float64) bool {
+	for _, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // Evaluate returns the mean loss of net on the examples x with targets y,
