@@ -3,9 +3,23 @@
 // course's Conv1D network and the LeNet-like 2-D CNN of experiments/conv
 // with SGD and Nesterov momentum, then times tensor.Gemm
 // on square and MLP-shaped products, and prints seconds per epoch, samples
-// per second, test accuracy and loss, allocations per step and GFLOPS. See
-// package experiments/internal/lab/bench, and compare.py in this directory,
-// which sets these numbers beside PyTorch's, NumPy's and gonum's.
+// per second, test accuracy and loss, allocations per step and GFLOPS;
+// compare.py in this directory sets these numbers beside PyTorch's, NumPy's
+// and gonum's. It is a tool, not a section of the report (whose programs
+// are the other commands of experiments/), though the report shows its
+// tables.
+//
+// The files of the command: train.go trains each network with optim.Fit on
+// mini-batches drawn in a new order each epoch, on the USPS digits when
+// they are on the machine and on random data of the same shape otherwise,
+// and reports the seconds per epoch (the median of the epochs after the
+// first, which also pays for allocating the buffers) and the heap
+// allocations of one steady-state training step; gemm.go measures
+// tensor.Gemm in GFLOPS, 2·m·n·k floating-point operations per product,
+// each rate the best of a few timed repetitions, the least disturbed by
+// other programs on a shared machine; bench.go prints the Result as
+// Markdown tables (so -markdown changes nothing) or one JSON object;
+// figures.go draws -plot.
 //
 //	go run ./experiments/bench                  # 5 epochs of each network, then Gemm
 //	go run ./experiments/bench -json            # the same as one JSON object
@@ -31,7 +45,6 @@ import (
 	"strings"
 
 	"github.com/nndiy/nndiy/experiments/internal/cli"
-	"github.com/nndiy/nndiy/experiments/internal/lab/bench"
 )
 
 func main() {
@@ -43,8 +56,8 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg := cli.Register(fs, "bench", bench.Defaults)
-	opts := bench.DefaultOptions()
+	cfg := cli.Register(fs, "bench", Defaults)
+	opts := DefaultOptions()
 	fs.StringVar(&opts.Data, "data", "", "`directory` of the USPS files (default $"+"NNDIY_DATA, then the download cache; never downloads)")
 	fs.BoolVar(&opts.Train, "train", true, "train the MLP and the auto-encoder")
 	fs.BoolVar(&opts.CNN, "cnn", true, "train the two convolutional networks")
@@ -55,7 +68,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *plotFiles != "" {
-		written, err := bench.WriteComparisonFigures(cfg.Out, strings.Split(*plotFiles, ","))
+		written, err := WriteComparisonFigures(cfg.Out, strings.Split(*plotFiles, ","))
 		if err != nil {
 			return err
 		}
@@ -68,7 +81,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *asJSON {
 		cfg.Stdout = nil
 	}
-	r, err := bench.Run(cfg, opts)
+	r, err := Run(cfg, opts)
 	if err != nil {
 		return err
 	}

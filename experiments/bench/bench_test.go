@@ -1,4 +1,4 @@
-package bench
+package main
 
 import (
 	"bytes"
@@ -202,7 +202,7 @@ func TestProductDims(t *testing.T) {
 // changes the cost of the BCE: its logs are skipped where a pixel is 0 or
 // 1), on random images otherwise. Profile them with
 //
-//	go test -run '^$' -bench Step -cpuprofile cpu.prof ./experiments/internal/lab/bench
+//	go test -run '^$' -bench Step -cpuprofile cpu.prof ./experiments/bench
 //	go tool pprof -top cpu.prof
 
 // benchBatch returns the first 32 USPS training images, or 32 random ones.
