@@ -100,6 +100,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	rev := commit(root) // before the run rewrites any committed figure
 	bin, err := os.MkdirTemp("", "nndiy-report-")
 	if err != nil {
 		return err
@@ -148,8 +149,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		kind = "a quick run on subsets with few epochs: not the numbers to quote"
 	}
 	fmt.Fprintf(&b, "- Command: `%s` (%s)\n", strings.Join(append([]string{"go run ./experiments/report"}, args...), " "), kind)
-	if c := commit(root); c != "" {
-		fmt.Fprintf(&b, "- Commit: %s\n", c)
+	if rev != "" {
+		fmt.Fprintf(&b, "- Commit: %s\n", rev)
 	}
 	fmt.Fprintf(&b, "- Machine: %s\n", machine())
 	digits := "USPS"
