@@ -69,7 +69,7 @@ func TestQuickRun(t *testing.T) {
 	}{
 		{"untied (the report's)", 256*100 + 100 + 100*10 + 10 + 10*100 + 100 + 100*256 + 256},
 		{"tied", 256*100 + 100 + 100*10 + 10 + 100 + 256},
-		{"untied, 2-d code", 256*100 + 100 + 100*2 + 2 + 2*100 + 100 + 100*256 + 256},
+		{"untied, 2-d linear code", 256*100 + 100 + 100*2 + 2 + 2*100 + 100 + 100*256 + 256},
 	} {
 		if r := cli.FindRow(md, c.row); len(r) != 5 || r[2] != strconv.Itoa(c.params) || !(number(t, r[3]) < 0.6) {
 			t.Errorf("auto-encoder %s: %q, want %d parameters and a test BCE below 0.6", c.row, r, c.params)
