@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/nndiy/nndiy/experiments/internal/plot"
 )
@@ -258,8 +259,9 @@ func addMedianBars(b *plot.BarChart, name string, per [][]float64) {
 	}
 }
 
-// WriteComparisonFigures reads the compare.py --json files and writes
-// epochs.svg and gemm.svg into dir, and cnn.svg when they hold the CNNs.
+// WriteComparisonFigures reads the compare.py --json files and writes into
+// dir epochs.svg when they hold the MLP's training, gemm.svg when they hold
+// Gemm's rates, and cnn.svg when they hold the CNNs.
 func WriteComparisonFigures(dir string, paths []string) ([]string, error) {
 	var runs []*Comparison
 	for _, p := range paths {
@@ -275,10 +277,31 @@ func WriteComparisonFigures(dir string, paths []string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
+	// Each figure is drawn only when some run measured what it shows, so
+	// that runs of the CNNs alone (compare.py --nets cnn --no-gemm) leave
+	// the MLP's and Gemm's figures of other runs alone.
+	var mlp, products bool
+	for _, c := range runs {
+		if r := c.Nndiy["default"]; r.MLP != nil {
+			mlp = true
+		}
+		if r := c.Nndiy["default"]; len(r.Gemm) > 0 {
+			products = true
+		}
+	}
 	epochs, gemm := ComparisonFigures(runs)
-	figures := map[string]*plot.BarChart{"epochs.svg": epochs, "gemm.svg": gemm}
+	figures := map[string]*plot.BarChart{}
+	if mlp {
+		figures["epochs.svg"] = epochs
+	}
+	if products {
+		figures["gemm.svg"] = gemm
+	}
 	if f := CNNFigure(runs); f != nil {
 		figures["cnn.svg"] = f
+	}
+	if len(figures) == 0 {
+		return nil, fmt.Errorf("nothing to draw in %s", strings.Join(paths, ", "))
 	}
 	var written []string
 	for name, f := range figures {

@@ -128,3 +128,33 @@ func TestCNNFigure(t *testing.T) {
 		t.Error("a CNN figure for runs without the CNNs")
 	}
 }
+
+// TestWriteCNNFiguresOnly draws a run of the CNNs alone: cnn.svg, and
+// neither the MLP's figure nor Gemm's, which other runs drew.
+func TestWriteCNNFiguresOnly(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "cnn-run.json")
+	run := `{"nndiy": {"default": {"machine": {"gomaxprocs": 2}, "conv1d": {"sec_per_epoch": 0.9}, "conv2d": {"sec_per_epoch": 1.5}},
+	  "default 1 core": {"conv1d": {"sec_per_epoch": 1.6}, "conv2d": {"sec_per_epoch": 2.8}}},
+	  "torch": {"conv1d": {"sec_per_epoch": 1.6}, "conv2d": {"sec_per_epoch": 2.1}},
+	  "torch32": {"conv1d": {"sec_per_epoch": 0.75}, "conv2d": {"sec_per_epoch": 0.72}}}`
+	if err := os.WriteFile(p, []byte(run), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	written, err := WriteComparisonFigures(filepath.Join(dir, "out"), []string{p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(written) != 1 || filepath.Base(written[0]) != "cnn.svg" {
+		t.Fatalf("wrote %v, want cnn.svg alone", written)
+	}
+	svg, err := os.ReadFile(written[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"nndiy 1 core", "nndiy 2 cores", "PyTorch float32", "Conv1D net", "2-D CNN"} {
+		if !strings.Contains(string(svg), want) {
+			t.Errorf("cnn.svg lacks %q", want)
+		}
+	}
+}
