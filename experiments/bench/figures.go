@@ -23,7 +23,21 @@ type Comparison struct {
 	Torch32  *OtherSide   `json:"torch32"`
 	NumPy    *OtherSide   `json:"numpy"`
 	OpenBLAS []GemmResult `json:"openblas"`
-	Gonum    []GemmResult `json:"gonum"`
+	Gonum    gonumResults `json:"gonum"`
+}
+
+// gonumResults is compare.py's "gonum": the rates measured, or a string
+// saying why there are none ("skipped (--no-gonum)"), read as none.
+type gonumResults []GemmResult
+
+// UnmarshalJSON reads a list of rates, or a string as none.
+func (g *gonumResults) UnmarshalJSON(b []byte) error {
+	var why string
+	if json.Unmarshal(b, &why) == nil {
+		*g = nil
+		return nil
+	}
+	return json.Unmarshal(b, (*[]GemmResult)(g))
 }
 
 // OtherSide is PyTorch's or NumPy's training results in a Comparison.
@@ -119,9 +133,16 @@ func CNNFigure(runs []*Comparison) *plot.BarChart {
 				per[i] = append(per[i], v[i])
 			}
 		}
-		name := side
-		if side == "nndiy" || side == "nndiy SIMD" {
-			name = fmt.Sprintf("%s %d cores", side, runs[0].Nndiy["default"].Machine.GOMAXPROCS)
+		// Short names, so that the five fit in the legend's line.
+		cores := runs[0].Nndiy["default"].Machine.GOMAXPROCS
+		name := map[string]string{
+			"nndiy":           fmt.Sprintf("nndiy %d cores", cores),
+			"nndiy SIMD":      fmt.Sprintf("SIMD %d cores", cores),
+			"PyTorch float64": "PyTorch f64",
+			"PyTorch float32": "PyTorch f32",
+		}[side]
+		if name == "" {
+			name = side
 		}
 		addMedianBars(f, name, per)
 	}
@@ -176,7 +197,7 @@ func trainingSeconds(c *Comparison, side string) [2]float64 {
 // gemmRates returns side's GFLOPS on each of gemmFigureProducts in c, NaN
 // where it was not measured.
 func gemmRates(c *Comparison, side string) []float64 {
-	rs := map[string][]GemmResult{"OpenBLAS": c.OpenBLAS, "gonum": c.Gonum}[side]
+	rs := map[string][]GemmResult{"OpenBLAS": c.OpenBLAS, "gonum": []GemmResult(c.Gonum)}[side]
 	if r := nndiyBuild(c, side); r != nil {
 		rs = r.Gemm
 	}

@@ -118,7 +118,7 @@ func TestCNNFigure(t *testing.T) {
 	for _, s := range f.Series {
 		names = append(names, s.Name)
 	}
-	if got, want := strings.Join(names, ","), "nndiy 1 core,nndiy 2 cores,PyTorch float64"; got != want {
+	if got, want := strings.Join(names, ","), "nndiy 1 core,nndiy 2 cores,PyTorch f64"; got != want {
 		t.Errorf("series %s, want %s", got, want)
 	}
 	if v := f.Series[0].Values; v[0] != 1.1 || v[1] != 2.2 {
@@ -137,7 +137,8 @@ func TestWriteCNNFiguresOnly(t *testing.T) {
 	run := `{"nndiy": {"default": {"machine": {"gomaxprocs": 2}, "conv1d": {"sec_per_epoch": 0.9}, "conv2d": {"sec_per_epoch": 1.5}},
 	  "default 1 core": {"conv1d": {"sec_per_epoch": 1.6}, "conv2d": {"sec_per_epoch": 2.8}}},
 	  "torch": {"conv1d": {"sec_per_epoch": 1.6}, "conv2d": {"sec_per_epoch": 2.1}},
-	  "torch32": {"conv1d": {"sec_per_epoch": 0.75}, "conv2d": {"sec_per_epoch": 0.72}}}`
+	  "torch32": {"conv1d": {"sec_per_epoch": 0.75}, "conv2d": {"sec_per_epoch": 0.72}},
+	  "openblas": [], "gonum": "not measured"}`
 	if err := os.WriteFile(p, []byte(run), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +153,7 @@ func TestWriteCNNFiguresOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"nndiy 1 core", "nndiy 2 cores", "PyTorch float32", "Conv1D net", "2-D CNN"} {
+	for _, want := range []string{"nndiy 1 core", "nndiy 2 cores", "PyTorch f32", "Conv1D net", "2-D CNN"} {
 		if !strings.Contains(string(svg), want) {
 			t.Errorf("cnn.svg lacks %q", want)
 		}
