@@ -23,7 +23,9 @@ import (
 //	Sigmoid(NaN) = NaN
 //
 // and Sigmoid(x) is exactly 1 for x ≥ 37 (1 − σ(x) < 2⁻⁵³) and exactly 0
-// for x ≤ −746 (exp underflows); the derivative there is 0, not NaN.
+// for x ≤ −746 (exp underflows); the derivative there is 0, not NaN. It is
+// positive for x ≥ −744; in between, whether exp(x) rounds to the smallest
+// subnormal or to 0 depends on the architecture's math.Exp.
 //
 // BackwardDelta reuses the Y saved by the latest Forward when x is the
 // tensor that Forward received, and recomputes it otherwise.
