@@ -39,9 +39,18 @@ func ExampleEmbed() {
 	}
 	fmt.Println("embedding shape:", y.Shape)
 	fmt.Printf("nearest neighbour in the same cluster: %d of %d\n", same, k*m)
-	fmt.Printf("KL fell from %.1f to %.1f\n", res.History[0].KL, res.KL)
+	// The final KL is printed as a bound: t-SNE amplifies the last bit of
+	// math.Exp, which differs between architectures and even between amd64
+	// CPUs with and without FMA, and this run ends at KL 0.157 on amd64
+	// with FMA, 0.148 without it and 0.149 on arm64 (see "Cost and
+	// determinism" in the package documentation).
+	if res.KL < 0.2 {
+		fmt.Printf("KL fell from %.1f to below 0.2\n", res.History[0].KL)
+	} else {
+		fmt.Printf("KL fell from %.1f to only %.3f\n", res.History[0].KL, res.KL)
+	}
 	// Output:
 	// embedding shape: [60 2]
 	// nearest neighbour in the same cluster: 60 of 60
-	// KL fell from 1.7 to 0.2
+	// KL fell from 1.7 to below 0.2
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 
+	"github.com/nndiy/nndiy/internal/portable"
 	"github.com/nndiy/nndiy/tensor"
 )
 
@@ -97,7 +98,7 @@ func Embed(x *tensor.Tensor, opt Options) (*Result, error) {
 	s.p, _ = jointProbabilities(x.Data, n, d, opt.Perplexity, s.workers)
 	s.pLogP = entropyTerm(s.p, n, s.workers)
 	for k := range s.y {
-		s.y[k] = initStd * opt.Rand.NormFloat64()
+		s.y[k] = initStd * portable.Norm(opt.Rand) // opt.Rand.NormFloat64(), the same on every architecture
 	}
 	res := &Result{LearningRate: opt.LearningRate}
 	checkpoint := func(it int) {
