@@ -9,13 +9,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/nndiy/nndiy/internal/testexec"
 )
 
 // stallTimeout is the download timeout of the tests whose server stalls;
@@ -324,7 +325,7 @@ func TestDownloadRemovesStalePartials(t *testing.T) {
 
 	// A child process downloads from the server, which stalls half-way;
 	// once the half is in its .partial file, it is killed.
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperDownloadForever$")
+	cmd := testexec.Command("-test.run=^TestHelperDownloadForever$")
 	cmd.Env = append(os.Environ(), "NNDIY_TEST_DOWNLOAD_FOREVER="+f.BaseURL+" "+f.CacheDir+" "+strconv.Itoa(len(files["zip.train.gz"]))+" "+sha256Hex(files["zip.train.gz"]))
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

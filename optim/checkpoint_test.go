@@ -8,12 +8,12 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/nndiy/nndiy/internal/testexec"
 	"github.com/nndiy/nndiy/layers"
 	"github.com/nndiy/nndiy/optim"
 	"github.com/nndiy/nndiy/tensor"
@@ -326,7 +326,7 @@ func TestSaveFileAtomic(t *testing.T) {
 // again with no test to run.
 func deadPID(t *testing.T) int {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd := testexec.Command("-test.run=^$")
 	if err := cmd.Run(); err != nil {
 		t.Fatal(err)
 	}

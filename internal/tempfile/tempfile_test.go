@@ -2,18 +2,19 @@ package tempfile
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
+
+	"github.com/nndiy/nndiy/internal/testexec"
 )
 
 // deadPID returns the id of a process that has ended: this test binary run
 // again with no test to run.
 func deadPID(t *testing.T) int {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd := testexec.Command("-test.run=^$")
 	if err := cmd.Run(); err != nil {
 		t.Fatal(err)
 	}
