@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/iotest"
 
 	"github.com/nndiy/nndiy/tensor"
 )
@@ -360,7 +361,7 @@ func TestReadUSPSLimits(t *testing.T) {
 		t.Fatalf("the gzip of 500 000 label lines is %d bytes, want about 1 KB", len(z))
 	}
 	checkParseError(t, libsvmFormat, z, MaxUSPSImages+1, "more than 65536 images")
-	checkParseError(t, eslFormat, blankImages(), MaxUSPSImages+1, "more than 65536 images")
+	// blankImages, the same limit in ESL's format, is FuzzReadESL's seed.
 
 	// Exactly MaxUSPSImages images load.
 	ds, err := readUSPS(strings.NewReader(strings.Repeat("1\n", MaxUSPSImages)), "f", libsvmFormat)
@@ -369,15 +370,28 @@ func TestReadUSPSLimits(t *testing.T) {
 	}
 
 	// An endless file of blank lines (each of maxLineBytes) stops at
-	// MaxUSPSFileBytes, and a file of exactly that size is read to its end.
-	blanks := func(n int64) io.Reader { return io.LimitReader(&blankLines{}, n) }
-	if _, err := readUSPS(blanks(MaxUSPSFileBytes), "f", eslFormat); err == nil || !strings.Contains(err.Error(), "no images") {
-		t.Errorf("%d bytes of blank lines: error %v, want no images", MaxUSPSFileBytes, err)
-	}
+	// MaxUSPSFileBytes.
 	_, err = readUSPS(&blankLines{}, "f", eslFormat)
 	var pe *ParseError
 	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "more than 134217728 bytes (128 MiB) once decompressed") {
 		t.Errorf("endless file: error %v, want one about MaxUSPSFileBytes", err)
+	}
+}
+
+// TestCapReader checks the byte limit at its boundary: a file of exactly
+// the limit is read to its end, one byte more is an error.
+func TestCapReader(t *testing.T) {
+	for _, tt := range []struct {
+		input string
+		limit int64
+		err   error
+	}{
+		{"abc", 3, nil}, {"abc", 4, nil}, {"abcd", 3, errTooLarge}, {"", 0, nil}, {"a", 0, errTooLarge},
+	} {
+		got, err := io.ReadAll(&capReader{r: iotest.OneByteReader(strings.NewReader(tt.input)), left: tt.limit})
+		if err != tt.err || (err == nil && string(got) != tt.input) {
+			t.Errorf("%q with limit %d: read %q, error %v; want error %v", tt.input, tt.limit, got, err, tt.err)
+		}
 	}
 }
 
