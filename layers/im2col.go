@@ -136,6 +136,10 @@ func im2col(cols, x []float64, g *im2colGeom, b0, b1 int) {
 						continue
 					}
 					row := img[ii*g.inW*c : (ii+1)*g.inW*c]
+					if dj0 == 0 && dj1 == g.kW { // the whole window row is inside
+						im2colCopy(dst, row[col0*c:])
+						continue
+					}
 					im2colZero(dst[:dj0*c])
 					im2colCopy(dst[dj0*c:dj1*c], row[(col0+dj0)*c:(col0+dj1)*c])
 					im2colZero(dst[dj1*c:])
