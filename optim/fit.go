@@ -101,8 +101,9 @@ func (e *LossError) Error() string {
 // Fit checks every gradient after each batch's backward pass, and returns
 // this error (Gradient true) before the update, so the network keeps
 // finite parameters. It checks the parameters themselves at the end of each
-// epoch: an update can overflow from finite gradients (Gradient false; the
-// update is then made, and Batch is the epoch's last).
+// epoch: an update can overflow from finite gradients, and a parameter
+// that no output depends on can hold NaN from the start (Gradient false;
+// the updates are made, and Batch is the epoch's last).
 type NonFiniteError struct {
 	Epoch, Batch int     // counted from 1
 	Param        string  // the parameter's name, as Parameters() gives it
@@ -116,7 +117,7 @@ func (e *NonFiniteError) Error() string {
 		return fmt.Sprintf("optim.Fit: the gradient of parameter %q is %v (element %d) at epoch %d, batch %d, with a finite loss (stopped before that batch's update)",
 			e.Param, e.Value, e.Index, e.Epoch, e.Batch)
 	}
-	return fmt.Sprintf("optim.Fit: parameter %q is %v (element %d) at the end of epoch %d, after batch %d, though every gradient was finite: an update overflowed",
+	return fmt.Sprintf("optim.Fit: parameter %q is %v (element %d) at the end of epoch %d, after batch %d, though every gradient was finite (an update overflowed, or it was not finite before)",
 		e.Param, e.Value, e.Index, e.Epoch, e.Batch)
 }
 
@@ -139,9 +140,10 @@ func (e *NonFiniteError) Error() string {
 // of a batch is not finite (a *LossError naming the epoch and the batch),
 // when a gradient is not finite, or a parameter at the end of an epoch (a
 // *NonFiniteError naming the epoch, the batch and the parameter), or when
-// OnEpoch fails. The gradient check reads each gradient once per batch, with
-// finite (see there); BenchmarkFitStep measures its cost. It panics on an invalid Config or when x and y (or
-// ValX and ValY) hold different numbers of examples.
+// OnEpoch fails. The gradient check reads each gradient once per batch,
+// with finite (see there); BenchmarkFitStep measures its cost. Fit panics
+// on an invalid Config or when x and y (or ValX and ValY) hold different
+// numbers of examples.
 func Fit(o *Optim, x, y *tensor.Tensor, c Config) (*History, error) {
 	n := checkData("optim.Fit", x, y)
 	if n == 0 {
