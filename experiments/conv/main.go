@@ -2,16 +2,17 @@
 // network, which reads a digit as a sequence of 256 pixels through a
 // Conv1D, then, beyond the course, a small LeNet-like 2-D CNN on the 16×16
 // image, and the course's bonus, a network of two Conv1D branches, one
-// over the rows and one over the columns of the digit. All train with the fused softmax cross-entropy and §6's better
+// over the rows and one over the columns of the digit, beside a control of
+// as many parameters that reads rows only. All train with the fused softmax cross-entropy and §6's better
 // recipe: SGD with Nesterov momentum 0.9, the learning rate falling from
 // 0.05 to 0 along a cosine over 40 epochs, each training image shifted by
 // up to one pixel, anew every epoch.
 //
 // For example:
 //
-//	go run ./experiments/conv                        # the three networks, a few minutes
+//	go run ./experiments/conv                        # the four networks, several minutes
 //	go run ./experiments/conv -quick                 # a subset, a few seconds
-//	go run ./experiments/conv -model conv1d,branches # the course's network and its bonus
+//	go run ./experiments/conv -model conv1d,wide,branches # the course's network and its bonus
 //	go run ./experiments/conv -model conv2d -save cnn.ckpt
 //	go run ./experiments/conv -model conv2d -load cnn.ckpt   # evaluate a checkpoint
 //	go run ./experiments/conv -val 0.2               # choose settings on held-out training images
@@ -101,6 +102,22 @@ var models = []model{
 		},
 	},
 	{
+		// A control for the two-branch network below: the course's network
+		// with 64 kernels instead of 32, so as many parameters as the two
+		// branches (its Linear layer also reads 8128 features), all reading
+		// rows.
+		name: "wide", title: "course Conv1D net, 64 kernels", shape: []int{256, 1}, target: 0.95,
+		build: func(rng *rand.Rand) *layers.Sequential {
+			return layers.NewSequential(
+				layers.NewConv1D(3, 1, 64, 1, rng, layers.WithoutBias()),
+				layers.NewMaxPool1D(2, 2),
+				layers.NewFlatten(),
+				layers.NewLinear(8128, 100, rng), layers.NewReLU(),
+				layers.NewLinear(100, 10, rng),
+			)
+		},
+	},
+	{
 		// The course's bonus ("Mon tout s'améliore"): the course's Conv1D
 		// over the rows of the digit, a second one over its columns (the
 		// digit transposed first, so that the sequence runs down the
@@ -159,7 +176,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	cfg := cli.Register(fs, "conv", cli.Config{Epochs: 40, LR: 0.05, Batch: 32, Seed: 1})
 	var src digits.Source
 	src.RegisterFlags(fs)
-	modelNames := fs.String("model", "all", "networks to train: all, or a comma-separated list of conv1d, conv2d, branches")
+	modelNames := fs.String("model", "all", "networks to train: all, or a comma-separated list of conv1d, conv2d, wide, branches")
 	optimizer := fs.String("optimizer", "nesterov", "update rule: nesterov (SGD, momentum 0.9) or adam")
 	shift := fs.Int("shift", 1, "shift training images by up to `n` pixels, anew every epoch (0: no augmentation)")
 	val := fs.Float64("val", 0, "hold out this `fraction` of the training set and evaluate on it instead of the test set")
@@ -283,7 +300,7 @@ func selectModels(names string) ([]model, error) {
 	}
 	for _, name := range strings.Split(names, ",") {
 		if !slices.ContainsFunc(models, func(m model) bool { return m.name == name }) {
-			return nil, cli.Usagef("-model %q: want all, or a comma-separated list of conv1d, conv2d, branches", names)
+			return nil, cli.Usagef("-model %q: want all, or a comma-separated list of conv1d, conv2d, wide, branches", names)
 		}
 	}
 	return chosen, nil

@@ -93,8 +93,10 @@ func TestModels(t *testing.T) {
 		{models[0], 3*32 + 4064*100 + 100 + 100*10 + 10},
 		// 5·5·16 + 16; 5·5·16·32 + 32; 512·100 + 100; 100·10 + 10.
 		{models[1], 5*5*16 + 16 + 5*5*16*32 + 32 + 512*100 + 100 + 100*10 + 10},
-		// Two branches of 3·32 kernel weights; 8128·100 + 100; 100·10 + 10.
-		{models[2], 2*3*32 + 8128*100 + 100 + 100*10 + 10},
+		// 3·64 kernel weights; 8128·100 + 100; 100·10 + 10.
+		{models[2], 3*64 + 8128*100 + 100 + 100*10 + 10},
+		// Two branches of 3·32 kernel weights, as many as the control.
+		{models[3], 2*3*32 + 8128*100 + 100 + 100*10 + 10},
 	} {
 		net := tc.m.build(rand.New(rand.NewPCG(1, 1)))
 		if got := countParameters(net); got != tc.params {
@@ -112,7 +114,7 @@ func TestSelectModels(t *testing.T) {
 		arg  string
 		want []string
 	}{
-		{"all", []string{"conv1d", "conv2d", "branches"}},
+		{"all", []string{"conv1d", "conv2d", "wide", "branches"}},
 		{"conv2d", []string{"conv2d"}},
 		{"branches,conv1d", []string{"conv1d", "branches"}}, // in the table's order
 	} {
@@ -131,7 +133,7 @@ func TestSelectModels(t *testing.T) {
 // row i is all i, a kernel x[t+2] − x[t] gives 0 along a row and 2 down a
 // column, and so do the first pooled outputs of the two branches.
 func TestBranchesReadColumns(t *testing.T) {
-	net := models[2].build(rand.New(rand.NewPCG(1, 1)))
+	net := models[3].build(rand.New(rand.NewPCG(1, 1)))
 	rows, columns := branchConvs(net)
 	for _, c := range []*layers.Conv1D{rows, columns} {
 		c.Weight.Value.Fill(0)
