@@ -16,22 +16,40 @@ import (
 // Max-pooling keeps no state between Forward and the backward pass: its
 // backward finds the arg-max of each window again (as cheap as Forward), so
 // that it depends only on the x it is given.
+//
+// Both passes cut the batch into convParts parts of consecutive images run
+// in parallel (runParts); an image's windows, and so every value of y and
+// dx, are computed by one goroutine in the loops' order, whatever the
+// number of cores.
 type poolCore struct {
 	layer     string // "MaxPool1D" and so on, for panic messages
 	rank      int    // 3 for (batch, length, chans), 4 for images
 	max       bool   // max-pooling, else average
 	geom      im2colGeom
 	out, dx   []float64
-	best      []float64 // per channel: the largest value of the window so far
-	arg       []int     // per channel: its index in x.Data
 	outT, dxT tensor.Tensor
+
+	// The pass being run, read by runPart.
+	backward bool
+	x, delta *tensor.Tensor
+	parts    int
+	scratch  [convParts]poolScratch
+	job      *partJob
+}
+
+// poolScratch is what a part of max-pooling's backward pass needs of its
+// own, per channel: the largest value of the window so far and its index
+// in x.Data.
+type poolScratch struct {
+	best []float64
+	arg  []int
 }
 
 func newPoolCore(layer string, rank, kH, kW, stride int, max bool) poolCore {
 	if kH < 1 || kW < 1 || stride < 1 {
 		panic(fmt.Sprintf("layers.New%s: need window and stride ≥ 1, have window %d×%d, stride %d", layer, kH, kW, stride))
 	}
-	p := poolCore{layer: layer, rank: rank, max: max}
+	p := poolCore{layer: layer, rank: rank, max: max, job: new(partJob)}
 	p.geom = im2colGeom{kH: kH, kW: kW, strideH: stride, strideW: stride}
 	if rank == 3 {
 		p.geom.strideH = 1
@@ -49,11 +67,37 @@ func (p *poolCore) index(b, ii, jj int) int {
 func (p *poolCore) forward(x *tensor.Tensor) *tensor.Tensor {
 	g := &p.geom
 	im2colSetInput(g, p.layer, "Forward", p.rank, true, x)
+	p.out = im2colGrow(p.out, g.batch*g.outH()*g.outW()*g.chans)
+	p.run(false, x, nil)
+	shape, rank := im2colOutShape(g, p.rank, g.chans)
+	return im2colView(&p.outT, p.out, shape[:rank]...)
+}
+
+// run runs the forward pass, or the backward one, on every part.
+func (p *poolCore) run(backward bool, x, delta *tensor.Tensor) {
+	p.backward, p.x, p.delta = backward, x, delta
+	p.parts = min(convParts, p.geom.batch)
+	runParts(p.job, p, p.parts)
+	p.x, p.delta = nil, nil
+}
+
+// runPart runs the pass on the images of part k.
+func (p *poolCore) runPart(k int) {
+	b0, b1 := k*p.geom.batch/p.parts, (k+1)*p.geom.batch/p.parts
+	if p.backward {
+		p.backwardImages(&p.scratch[k], b0, b1)
+	} else {
+		p.forwardImages(b0, b1)
+	}
+}
+
+// forwardImages pools the images b0 ≤ b < b1 of p.x into p.out.
+func (p *poolCore) forwardImages(b0, b1 int) {
+	g, x := &p.geom, p.x
 	c, oh, ow := g.chans, g.outH(), g.outW()
-	p.out = im2colGrow(p.out, g.batch*oh*ow*c)
 	n := float64(g.kH * g.kW)
-	o := 0
-	for b := range g.batch {
+	o := b0 * oh * ow * c
+	for b := b0; b < b1; b++ {
 		for i := range oh {
 			for j := range ow {
 				y := p.out[o : o+c]
@@ -85,8 +129,6 @@ func (p *poolCore) forward(x *tensor.Tensor) *tensor.Tensor {
 			}
 		}
 	}
-	shape, rank := im2colOutShape(g, p.rank, c)
-	return im2colView(&p.outT, p.out, shape[:rank]...)
 }
 
 // backwardDelta routes δ to the inputs. Max-pooling sends each δ[b][i][j][c]
@@ -97,17 +139,24 @@ func (p *poolCore) backwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 	g := &p.geom
 	im2colSetInput(g, p.layer, "BackwardDelta", p.rank, true, x)
 	im2colCheckDelta(g, p.layer, "BackwardDelta", p.rank, g.chans, delta)
-	c, oh, ow := g.chans, g.outH(), g.outW()
 	p.dx = im2colGrow(p.dx, len(x.Data))
-	clear(p.dx)
-	p.best = im2colGrow(p.best, c)
-	if cap(p.arg) < c {
-		p.arg = make([]int, c)
+	p.run(true, x, delta)
+	return im2colView(&p.dxT, p.dx, x.Shape...)
+}
+
+// backwardImages sets the rows of p.dx of the images b0 ≤ b < b1.
+func (p *poolCore) backwardImages(s *poolScratch, b0, b1 int) {
+	g, x, delta := &p.geom, p.x, p.delta
+	c, oh, ow := g.chans, g.outH(), g.outW()
+	clear(p.dx[b0*g.imageLen() : b1*g.imageLen()])
+	s.best = im2colGrow(s.best, c)
+	if cap(s.arg) < c {
+		s.arg = make([]int, c)
 	}
-	best, arg := p.best, p.arg[:c]
+	best, arg := s.best, s.arg[:c]
 	n := float64(g.kH * g.kW)
-	o := 0
-	for b := range g.batch {
+	o := b0 * oh * ow * c
+	for b := b0; b < b1; b++ {
 		for i := range oh {
 			for j := range ow {
 				d := delta.Data[o : o+c]
@@ -143,7 +192,6 @@ func (p *poolCore) backwardDelta(x, delta *tensor.Tensor) *tensor.Tensor {
 			}
 		}
 	}
-	return im2colView(&p.dxT, p.dx, x.Shape...)
 }
 
 // String describes the layer as its constructor call would.
