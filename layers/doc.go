@@ -1,6 +1,9 @@
 // Package layers holds the course's modules: Linear, the activations, the
 // convolutions and pooling layers, and Sequential, which chains modules and
-// is itself a Module.
+// is itself a Module. The course's suggestions have theirs too: Concat runs
+// branches side by side (the bonus's two convolutions, one over the rows
+// and one over the columns that TransposeImage turns into rows), and
+// TiedLinear is the decoder of an auto-encoder with tied weights.
 //
 // # The Module API
 //
