@@ -57,6 +57,42 @@ func TestQuickRun(t *testing.T) {
 	}
 }
 
+// The recipe of issue 15 (conv2d-best) trains the network of conv2d on
+// distorted digits: its row differs from conv2d's, its summary says how
+// the digits were distorted, and without any distortion (-distort 0,0,0,
+// every image warped by the identity) it trains exactly as conv2d does
+// without shifts.
+func TestBestRecipe(t *testing.T) {
+	args := append([]string{"-quick", "-epochs", "2", "-model", "conv2d,conv2d-best", "-out", t.TempDir()}, digits.TestFlags()...)
+	var out bytes.Buffer
+	if err := run(args, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	plain, best := cli.FindRow(out.String(), "conv2d"), cli.FindRow(out.String(), "conv2d-best")
+	if len(best) != 9 || best[1] != plain[1] || best[3] == plain[3] {
+		t.Errorf("conv2d %q and conv2d-best %q: want the same parameters, another train loss", plain, best)
+	}
+	// After two epochs on 500 images, well above chance.
+	if acc, err := strconv.ParseFloat(strings.TrimSuffix(best[6], " %"), 64); err != nil || !(acc > 30 && acc <= 100) {
+		t.Errorf("conv2d-best: test accuracy %q, want in (30 %%, 100 %%]", best[6])
+	}
+	if want := "training images rotated by up to 10°, scaled by up to 10 %, shifted by up to 1 pixel, anew every epoch"; !strings.Contains(out.String(), want) {
+		t.Errorf("the summary lacks %q:\n%s", want, out.String())
+	}
+
+	out.Reset()
+	if err := run(append(args, "-shift", "0", "-distort", "0,0,0"), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	plain, best = cli.FindRow(out.String(), "conv2d"), cli.FindRow(out.String(), "conv2d-best")
+	if !slices.Equal(plain[1:8], best[1:8]) {
+		t.Errorf("without distortion: conv2d %q and conv2d-best %q differ", plain, best)
+	}
+	if models[1].distortion != nil {
+		t.Error("-distort changed the models themselves")
+	}
+}
+
 // A checkpoint saved after training gives, once loaded into a new network,
 // exactly the same test results; the same seed trains the same network.
 func TestSaveLoadAndDeterminism(t *testing.T) {
@@ -97,6 +133,8 @@ func TestModels(t *testing.T) {
 		{models[2], 3*64 + 8128*100 + 100 + 100*10 + 10},
 		// Two branches of 3·32 kernel weights, as many as the control.
 		{models[3], 2*3*32 + 8128*100 + 100 + 100*10 + 10},
+		// The recipe of issue 15 trains conv2d's network.
+		{models[4], 5*5*16 + 16 + 5*5*16*32 + 32 + 512*100 + 100 + 100*10 + 10},
 	} {
 		net := tc.m.build(rand.New(rand.NewPCG(1, 1)))
 		if got := countParameters(net); got != tc.params {
@@ -114,7 +152,7 @@ func TestSelectModels(t *testing.T) {
 		arg  string
 		want []string
 	}{
-		{"all", []string{"conv1d", "conv2d", "wide", "branches"}},
+		{"all", []string{"conv1d", "conv2d", "wide", "branches", "conv2d-best"}},
 		{"conv2d", []string{"conv2d"}},
 		{"branches,conv1d", []string{"conv1d", "branches"}}, // in the table's order
 	} {
@@ -186,6 +224,11 @@ func TestBadCommandLines(t *testing.T) {
 		{[]string{"-optimizer", "rmsprop"}, true},
 		{[]string{"-shift", "-1"}, true},
 		{[]string{"-val", "1.5"}, true},
+		{[]string{"-distort", "10,0.1"}, true},
+		{[]string{"-distort", "10,1,1"}, true},
+		{[]string{"-distort", "-5,0.1,1"}, true},
+		{[]string{"-wd", "-1"}, true},
+		{[]string{"-wd", "x"}, true},
 		{[]string{"-nosuchflag"}, true},
 		{[]string{"extra"}, true},
 		{[]string{"-save", "a", "-load", "b"}, false},

@@ -97,7 +97,7 @@ func (s *summary) writeText(w io.Writer, figures *plot.Dir) error {
 	fmt.Fprintln(w)
 	s.writeSettings(w)
 	for _, r := range s.results {
-		fmt.Fprintf(w, "%s: %s\n", r.name, strings.Join(layerNames(r.net), " → "))
+		fmt.Fprintf(w, "%s: %s%s\n", r.name, strings.Join(layerNames(r.net), " → "), recipeNote(r))
 	}
 	fmt.Fprintln(w)
 	if err := s.table().Write(w); err != nil {
@@ -120,7 +120,7 @@ func (s *summary) writeText(w io.Writer, figures *plot.Dir) error {
 func (s *summary) writeMarkdown(w io.Writer, figures *plot.Dir) error {
 	s.writeSettings(w)
 	for _, r := range s.results {
-		fmt.Fprintf(w, "- %s (`%s`, %d parameters): %s\n", r.title, r.name, countParameters(r.net), strings.Join(layerNames(r.net), " → "))
+		fmt.Fprintf(w, "- %s (`%s`, %d parameters): %s%s\n", r.title, r.name, countParameters(r.net), strings.Join(layerNames(r.net), " → "), recipeNote(r))
 	}
 	fmt.Fprintln(w)
 	if err := s.table().Write(w); err != nil {
@@ -129,6 +129,25 @@ func (s *summary) writeMarkdown(w io.Writer, figures *plot.Dir) error {
 	fmt.Fprintln(w)
 	fmt.Fprint(w, figures.Markdown())
 	return nil
+}
+
+// recipeNote describes how a model's training differs from the settings
+// sentence's: its own augmentation and weight decay.
+func recipeNote(r *result) string {
+	if r.history == nil {
+		return ""
+	}
+	var notes []string
+	if d := r.distortion; d != nil {
+		notes = append(notes, "training images "+d.String()+", anew every epoch, instead of the shifts")
+	}
+	if r.weightDecay > 0 {
+		notes = append(notes, fmt.Sprintf("weight decay %g", r.weightDecay))
+	}
+	if notes == nil {
+		return ""
+	}
+	return "; " + strings.Join(notes, ", ")
 }
 
 // layerNames describes the network's modules: as their String methods do,

@@ -2,6 +2,7 @@ package digits
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/nndiy/nndiy/data"
@@ -42,4 +43,88 @@ func Augment(dst, src *tensor.Tensor, maxShift int, rng *rand.Rand) {
 
 func row(t *tensor.Tensor, i int) []float64 {
 	return t.Data[i*data.USPSPixels : (i+1)*data.USPSPixels]
+}
+
+// A Warp is a small affine distortion of a 16×16 digit about the centre of
+// the image: a rotation by Angle radians (clockwise as the image is drawn,
+// since its rows go down), a scaling by Scale (1 leaves the size), then a
+// shift by DX pixels to the right and DY down. The zero Warp is not the
+// identity (Scale 0 shrinks the digit to a point): use Identity.
+type Warp struct {
+	Angle, Scale, DX, DY float64
+}
+
+// Identity is the Warp that leaves an image as it is.
+var Identity = Warp{Scale: 1}
+
+// Apply sets the 16×16 image dst to src distorted by w. Each pixel of dst
+// is read from src at the point w maps onto it, found by inverting w, and
+// interpolated between the four pixels around that point (bilinear
+// interpolation); points outside src read 0 (the background). With the
+// identity, or a whole-pixel shift, every point falls on a pixel and dst is
+// src, or src shifted as by Shift, exactly. dst and src must not overlap.
+func (w Warp) Apply(dst, src []float64) {
+	const s = data.USPSSide
+	const centre = (s - 1) / 2.0 // 7.5, between the two middle pixels
+	// The inverse of "rotate by a then scale by k": rotate by −a and divide
+	// by k. Products are converted to float64 before they are added, so
+	// that no platform fuses them (FMA) and every machine gets the same bits.
+	sin, cos := math.Sincos(w.Angle)
+	sin, cos = sin/w.Scale, cos/w.Scale
+	at := func(r, c int) float64 {
+		if r < 0 || r >= s || c < 0 || c >= s {
+			return 0
+		}
+		return src[r*s+c]
+	}
+	for r := range s {
+		for c := range s {
+			x, y := float64(c)-centre-w.DX, float64(r)-centre-w.DY
+			sx := float64(cos*x) + float64(sin*y) + centre
+			sy := float64(cos*y) - float64(sin*x) + centre
+			c0, r0 := math.Floor(sx), math.Floor(sy)
+			fx, fy := sx-c0, sy-r0
+			ic, ir := int(c0), int(r0)
+			top := float64((1-fx)*at(ir, ic)) + float64(fx*at(ir, ic+1))
+			bottom := float64((1-fx)*at(ir+1, ic)) + float64(fx*at(ir+1, ic+1))
+			dst[r*s+c] = float64((1-fy)*top) + float64(fy*bottom)
+		}
+	}
+}
+
+// A Distortion draws random Warps: an angle uniform in ±MaxDegrees degrees,
+// a scale uniform in 1 ± MaxScale, and a shift uniform in ±MaxShift pixels
+// along each axis (not only whole pixels).
+type Distortion struct {
+	MaxDegrees, MaxScale, MaxShift float64
+}
+
+// Draw returns a Warp drawn from rng, always four numbers in the same
+// order, so that a seed gives the same Warps.
+func (d Distortion) Draw(rng *rand.Rand) Warp {
+	u := func(m float64) float64 { return m * (2*rng.Float64() - 1) }
+	return Warp{
+		Angle: u(d.MaxDegrees) * math.Pi / 180,
+		Scale: 1 + u(d.MaxScale),
+		DX:    u(d.MaxShift),
+		DY:    u(d.MaxShift),
+	}
+}
+
+// String describes d in words, as a run's summary prints it.
+func (d Distortion) String() string {
+	return fmt.Sprintf("rotated by up to %g°, scaled by up to %g %%, shifted by up to %g pixels", d.MaxDegrees, 100*d.MaxScale, d.MaxShift)
+}
+
+// Distort sets each image (row) of dst to the same row of src distorted by
+// a Warp drawn from d with rng, the richer cousin of Augment: small
+// rotations and scalings as well as shifts, the changes of a digit
+// written by another hand. dst and src are n×256 and must not overlap.
+func Distort(dst, src *tensor.Tensor, d Distortion, rng *rand.Rand) {
+	if !tensor.SameShape(dst, src) || src.Cols() != data.USPSPixels {
+		panic(fmt.Sprintf("digits.Distort: dst shape %v and src shape %v, need both n×256", dst.Shape, src.Shape))
+	}
+	for i := range src.Rows() {
+		d.Draw(rng).Apply(row(dst, i), row(src, i))
+	}
 }

@@ -1,6 +1,7 @@
 package digits
 
 import (
+	"math"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -277,5 +278,87 @@ func TestGenerateFingerprint(t *testing.T) {
 	const want = "3ac73e96a8bde5e7"
 	if got := portable.Fingerprint(Generate(1000, 1).X.Data); got != want {
 		t.Errorf("Generate(1000, 1) has fingerprint %s, want %s", got, want)
+	}
+}
+
+func TestWarp(t *testing.T) {
+	img := Image(Generate(1, 3), 0)
+	dst := make([]float64, data.USPSPixels)
+	// The identity and whole-pixel shifts read every pixel exactly.
+	Identity.Apply(dst, img)
+	if !slices.Equal(dst, img) {
+		t.Error("the identity Warp changed the image")
+	}
+	want := make([]float64, data.USPSPixels)
+	for _, d := range [][2]int{{1, 0}, {-2, 1}, {0, -1}} {
+		Warp{Scale: 1, DX: float64(d[0]), DY: float64(d[1])}.Apply(dst, img)
+		Shift(want, img, d[0], d[1])
+		if !slices.Equal(dst, want) {
+			t.Errorf("Warp shifted by %v differs from Shift", d)
+		}
+	}
+
+	// One lit pixel, at row 7, column 12 (4.5 pixels right of the centre,
+	// half a pixel above it).
+	src := make([]float64, data.USPSPixels)
+	src[7*16+12] = 1
+	for _, tc := range []struct {
+		name string
+		w    Warp
+		want map[int]float64 // the lit pixels of dst, by index r*16+c
+	}{
+		// A quarter turn clockwise as drawn: right of the centre goes
+		// below it, (x, y) = (4.5, −0.5) to (0.5, 4.5): row 12, column 8.
+		{"rotation by 90°", Warp{Angle: math.Pi / 2, Scale: 1}, map[int]float64{12*16 + 8: 1}},
+		// Half a turn: (−4.5, 0.5), row 8, column 3.
+		{"rotation by 180°", Warp{Angle: math.Pi, Scale: 1}, map[int]float64{8*16 + 3: 1}},
+		// Half a pixel to the right: the ink splits between two pixels.
+		{"shift by 0.5", Warp{Scale: 1, DX: 0.5}, map[int]float64{7*16 + 12: 0.5, 7*16 + 13: 0.5}},
+		// Twice the size about the centre: (4.5, −0.5) to (9, −1), out of
+		// the image; the pixels of column 15 read src at x = 3.75, a
+		// quarter of the way from column 11 to 12, and rows 5 … 8 at
+		// y = −1.25 … 0.25, so the ink spreads over them by the bilinear
+		// weights ¼ · (¼, ¾, ¾, ¼).
+		{"scaling by 2", Warp{Scale: 2}, map[int]float64{5*16 + 15: 0.0625, 6*16 + 15: 0.1875, 7*16 + 15: 0.1875, 8*16 + 15: 0.0625}},
+	} {
+		tc.w.Apply(dst, src)
+		for i, v := range dst {
+			if math.Abs(v-tc.want[i]) > 1e-12 {
+				t.Errorf("%s: pixel (%d, %d) = %v, want %v", tc.name, i/16, i%16, v, tc.want[i])
+			}
+		}
+	}
+}
+
+func TestDistort(t *testing.T) {
+	src := Generate(20, 1).X
+	d := Distortion{MaxDegrees: 10, MaxScale: 0.1, MaxShift: 1}
+	a, b, c := tensor.New(src.Shape...), tensor.New(src.Shape...), tensor.New(src.Shape...)
+	Distort(a, src, d, rand.New(rand.NewPCG(1, 5)))
+	Distort(b, src, d, rand.New(rand.NewPCG(1, 5)))
+	Distort(c, src, d, rand.New(rand.NewPCG(2, 5)))
+	if !slices.Equal(a.Data, b.Data) {
+		t.Error("the same seed gives different distortions")
+	}
+	if slices.Equal(a.Data, c.Data) || slices.Equal(a.Data, src.Data) {
+		t.Error("another seed gives the same distortions, or none")
+	}
+	rng := rand.New(rand.NewPCG(3, 3))
+	for range 1000 {
+		w := d.Draw(rng)
+		if math.Abs(w.Angle) > 10*math.Pi/180 || math.Abs(w.Scale-1) > 0.1 || math.Abs(w.DX) > 1 || math.Abs(w.DY) > 1 {
+			t.Fatalf("Draw gave %+v, outside %+v", w, d)
+		}
+	}
+	// No distortion at all is the identity.
+	Distort(a, src, Distortion{}, rng)
+	if !slices.Equal(a.Data, src.Data) {
+		t.Error("the zero Distortion changed the images")
+	}
+	x, redraw := Distorted(src, d, rand.New(rand.NewPCG(1, 2)))
+	first := x.Clone()
+	redraw()
+	if tensor.AllClose(x, first, 0, 0) {
+		t.Error("Distorted: redraw did not draw new distortions")
 	}
 }

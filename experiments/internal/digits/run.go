@@ -61,3 +61,13 @@ func PrepareSave(path string) error {
 	}
 	return os.MkdirAll(filepath.Dir(path), 0o755)
 }
+
+// Distorted is Shifted with Distort in place of Augment: a copy of src with
+// every image distorted by a Warp drawn from d with rng, and a function that
+// draws new Warps for all of them, to call at the end of each epoch.
+func Distorted(src *tensor.Tensor, d Distortion, rng *rand.Rand) (x *tensor.Tensor, redraw func()) {
+	x = tensor.New(src.Shape...)
+	redraw = func() { Distort(x, src, d, rng) }
+	redraw()
+	return x, redraw
+}
