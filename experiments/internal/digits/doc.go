@@ -43,6 +43,8 @@
 //
 // LoadSets applies the -quick and -val flags to a Source, Shifted gives the
 // training images redrawn with new shifts each epoch (the -shift flag),
+// Distorted the same with small random rotations, scalings and shifts (a
+// Distortion draws each image's Warp, read by bilinear interpolation),
 // PrepareSave creates the directory of a -save file before training, and
 // Describe names the files a run read and their format. Nothing here builds
 // a network, picks a loss or trains: the experiments' mains do.

@@ -2,6 +2,7 @@ package digits_test
 
 import (
 	"fmt"
+	"math"
 	"os"
 
 	"github.com/nndiy/nndiy/experiments/internal/digits"
@@ -45,4 +46,29 @@ func ExampleSource() {
 	}
 	fmt.Println(src, train.Len(), test.Len())
 	// Output: synthetic digits 100 50
+}
+
+// A Warp reads each pixel of the new image between four pixels of the old:
+// shifted by half a pixel to the right, a lit pixel lights two at half ink;
+// turned by a quarter turn about the centre, a pixel right of the centre
+// goes below it.
+func ExampleWarp() {
+	src := make([]float64, 256)
+	src[7*16+12] = 1 // row 7, column 12
+	dst := make([]float64, 256)
+	lit := func() {
+		for i, v := range dst {
+			if v > 1e-9 {
+				fmt.Printf(" (%d, %d): %.2f", i/16, i%16, v)
+			}
+		}
+		fmt.Println()
+	}
+	digits.Warp{Scale: 1, DX: 0.5}.Apply(dst, src)
+	lit()
+	digits.Warp{Angle: math.Pi / 2, Scale: 1}.Apply(dst, src)
+	lit()
+	// Output:
+	//  (7, 12): 0.50 (7, 13): 0.50
+	//  (12, 8): 1.00
 }
