@@ -113,7 +113,11 @@ func (d Distortion) Draw(rng *rand.Rand) Warp {
 
 // String describes d in words, as a run's summary prints it.
 func (d Distortion) String() string {
-	return fmt.Sprintf("rotated by up to %g°, scaled by up to %g %%, shifted by up to %g pixels", d.MaxDegrees, 100*d.MaxScale, d.MaxShift)
+	pixels := "pixels"
+	if d.MaxShift == 1 {
+		pixels = "pixel"
+	}
+	return fmt.Sprintf("rotated by up to %g°, scaled by up to %g %%, shifted by up to %g %s", d.MaxDegrees, 100*d.MaxScale, d.MaxShift, pixels)
 }
 
 // Distort sets each image (row) of dst to the same row of src distorted by
