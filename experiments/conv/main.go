@@ -12,7 +12,7 @@
 //
 // For example:
 //
-//	go run ./experiments/conv                        # the four networks, several minutes
+//	go run ./experiments/conv                        # the five networks, several minutes
 //	go run ./experiments/conv -quick                 # a subset, a few seconds
 //	go run ./experiments/conv -model conv1d,wide,branches # the course's network and its bonus
 //	go run ./experiments/conv -model conv2d -save cnn.ckpt
