@@ -1,4 +1,4 @@
-// Command bench is issues 9's and 15's benchmark: it trains the MLP
+// Command bench is the benchmark of issues 9 and 15: it trains the MLP
 // 256→128→64→10 and the auto-encoder 256→100→10→100→256 with plain SGD, the
 // course's Conv1D network and the LeNet-like 2-D CNN of experiments/conv
 // with SGD and Nesterov momentum, then times tensor.Gemm
@@ -28,9 +28,10 @@
 //	go run ./experiments/bench -quick           # a few seconds, on a few hundred examples
 //	go run ./experiments/bench -plot run1.json,run2.json -out docs/figures/performance
 //
-// -plot draws the files that compare.py --json wrote (seconds per epoch and
-// Gemm GFLOPS of every side, the median of the runs as bars and each run as
-// a dot) instead of measuring anything.
+// -plot draws the files that compare.py --json wrote (seconds per epoch of
+// the MLP and the auto-encoder, Gemm GFLOPS, and seconds per epoch of the
+// CNNs, each figure when the runs measured it; the median of the runs as
+// bars and each run as a dot) instead of measuring anything.
 //
 // The USPS data is read from -data or $NNDIY_DATA, or from the download
 // cache of the other experiments; it is never downloaded: without it, the
