@@ -1,6 +1,7 @@
 package data
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -113,6 +114,17 @@ func TestBatchesPanics(t *testing.T) {
 		{"small buffer", "buffer xb of shape [3 2] cannot hold 4 rows", func() { NewBatches(X, Y, 4, nil).Next(tensor.New(3, 2), tensor.New(4, 1)) }},
 		{"columns", "buffer yb of shape [4 2]", func() { NewBatches(X, Y, 4, nil).Next(tensor.New(4, 2), tensor.New(4, 2)) }},
 		{"nil", "buffer yb of shape []", func() { NewBatches(X, Y, 4, nil).Next(tensor.New(4, 2), nil) }},
+		{"trailing axes", "buffer xb of shape [4 2 1]", func() {
+			NewBatches(tensor.New(10, 2, 3), nil, 4, nil).Next(tensor.New(4, 2, 1), nil)
+		}},
+		{"rank", "buffer xb of shape [4 6]", func() { NewBatches(tensor.New(10, 2, 3), nil, 4, nil).Next(tensor.New(4, 6), nil) }},
+		{"no axis", "shape mismatch [] and []", func() { NewBatches(&tensor.Tensor{Data: []float64{1}}, nil, 4, nil) }},
+		{"skip mid-epoch", "data.Batches.Skip: skip 1 epochs at example 4", func() {
+			b := NewBatches(X, Y, 4, nil)
+			b.Next(b.NewBuffers())
+			b.Skip(1)
+		}},
+		{"skip negative", "skip -1 epochs", func() { NewBatches(X, Y, 4, nil).Skip(-1) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -123,6 +135,102 @@ func TestBatchesPanics(t *testing.T) {
 				}
 			}()
 			tt.f()
+		})
+	}
+}
+
+// TestBatchesShuffleFromIdentity checks each epoch's order against the
+// documented recipe: the identity permutation shuffled by rng.Shuffle at
+// the start of every epoch, as PyTorch draws a new randperm each epoch
+// (not the previous epoch's order shuffled again).
+func TestBatchesShuffleFromIdentity(t *testing.T) {
+	const n, size, epochs = 11, 4, 4
+	X, Y := rowsData(n)
+	b := NewBatches(X, Y, size, rand.New(rand.NewPCG(5, 0)))
+	xb, yb := b.NewBuffers()
+	rng := rand.New(rand.NewPCG(5, 0))
+	for epoch := 1; epoch <= epochs; epoch++ {
+		want := make([]int, n)
+		for i := range want {
+			want[i] = i
+		}
+		rng.Shuffle(n, func(i, j int) { want[i], want[j] = want[j], want[i] })
+		var got []int
+		for b.Next(xb, yb) {
+			got = append(got, b.Indices()...)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("epoch %d: order %v, want %v", epoch, got, want)
+		}
+	}
+}
+
+// TestBatchesSkip checks that Skip(k) on new batches gives the order the
+// same batches have after k epochs of Next, for a resumed run.
+func TestBatchesSkip(t *testing.T) {
+	X, Y := rowsData(9)
+	for _, k := range []int{0, 1, 3} {
+		full := NewBatches(X, Y, 2, newRNG(8))
+		xb, yb := full.NewBuffers()
+		epoch := func(b *Batches) (order []int) {
+			for b.Next(xb, yb) {
+				order = append(order, b.Indices()...)
+			}
+			return order
+		}
+		for range k {
+			epoch(full)
+		}
+		resumed := NewBatches(X, Y, 2, newRNG(8))
+		resumed.Skip(k)
+		for e := k + 1; e <= k+2; e++ {
+			if want, got := epoch(full), epoch(resumed); !slices.Equal(got, want) {
+				t.Errorf("Skip(%d), epoch %d: order %v, want %v", k, e, got, want)
+			}
+		}
+	}
+}
+
+// TestBatchesAnyShape batches n×L×C and n×H×W×C examples: the buffers keep
+// the trailing axes, and each example is copied whole.
+func TestBatchesAnyShape(t *testing.T) {
+	tests := []struct {
+		name   string
+		xShape []int
+		yShape []int
+	}{
+		{"signals", []int{7, 5, 2}, []int{7, 3}},
+		{"images", []int{7, 4, 3, 2}, []int{7, 2, 2}},
+		{"scalars", []int{7}, []int{7, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			X, Y := tensor.New(tt.xShape...), tensor.New(tt.yShape...)
+			for i := range X.Data {
+				X.Data[i] = float64(i)
+			}
+			for i := range Y.Data {
+				Y.Data[i] = -float64(i)
+			}
+			rx, ry := X.Len()/7, Y.Len()/7
+			b := NewBatches(X, Y, 3, newRNG(2))
+			xb, yb := b.NewBuffers()
+			var sizes []int
+			for b.Next(xb, yb) {
+				m := len(b.Indices())
+				sizes = append(sizes, m)
+				if xb.Shape[0] != m || !slices.Equal(xb.Shape[1:], tt.xShape[1:]) || !slices.Equal(yb.Shape[1:], tt.yShape[1:]) {
+					t.Fatalf("buffers of shapes %v and %v for %d examples of %v and %v", xb.Shape, yb.Shape, m, tt.xShape, tt.yShape)
+				}
+				for k, r := range b.Indices() {
+					if !slices.Equal(xb.Data[k*rx:(k+1)*rx], X.Data[r*rx:(r+1)*rx]) || !slices.Equal(yb.Data[k*ry:(k+1)*ry], Y.Data[r*ry:(r+1)*ry]) {
+						t.Fatalf("batch example %d is not example %d", k, r)
+					}
+				}
+			}
+			if !slices.Equal(sizes, []int{3, 3, 1}) {
+				t.Errorf("batch sizes %v, want [3 3 1]", sizes)
+			}
 		})
 	}
 }

@@ -60,13 +60,24 @@ func GatherRows(dst, src *tensor.Tensor, idx []int) *tensor.Tensor {
 	return dst
 }
 
-// gatherRows copies rows idx of src, one after the other, into d.
+// gatherRows copies the examples idx of src (rows of its first axis), one
+// after the other, into d.
 func gatherRows(d []float64, src *tensor.Tensor, idx []int) {
-	c, n := src.Shape[1], src.Shape[0]
+	c, n := exampleLen(src), src.Shape[0]
 	for i, r := range idx {
 		if uint(r) >= uint(n) {
 			panic(fmt.Sprintf("data.GatherRows: row index %d out of range for shape %v", r, src.Shape))
 		}
 		copy(d[i*c:(i+1)*c], src.Data[r*c:(r+1)*c])
 	}
+}
+
+// exampleLen returns the number of values in one example of t, a row of its
+// first axis: the product of its other axes.
+func exampleLen(t *tensor.Tensor) int {
+	c := 1
+	for _, d := range t.Shape[1:] {
+		c *= d
+	}
+	return c
 }
