@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/nndiy/nndiy/data"
 	"github.com/nndiy/nndiy/layers"
 	"github.com/nndiy/nndiy/losses"
 	"github.com/nndiy/nndiy/tensor"
@@ -19,10 +20,10 @@ type Config struct {
 	BatchSize int
 	// Epochs is the number of passes over the data.
 	Epochs int
-	// Seed seeds the shuffle of the examples: one generator,
-	// rand.New(rand.NewPCG(Seed, 0)) from math/rand/v2, shuffles the
-	// identity permutation with its Shuffle method at the start of each
-	// epoch.
+	// Seed seeds the shuffle of the examples: the batches are
+	// data.NewBatches(x, y, BatchSize, rand.New(rand.NewPCG(Seed, 0))),
+	// whose generator shuffles the identity permutation with its Shuffle
+	// method at the start of each epoch.
 	Seed uint64
 
 	// ValX and ValY, when non-nil, are a validation set evaluated at the
@@ -125,10 +126,10 @@ func (e *NonFiniteError) Error() string {
 // (one per row of the first dimension) with targets y for c.Epochs epochs
 // of mini-batches, calling o.Step's forward, backward and update on each.
 //
-// Each epoch visits the examples in a new order, a Fisher–Yates shuffle
-// drawn from a generator seeded once with c.Seed (see Config.Seed for the
-// exact recipe), and cuts it into batches
-// of c.BatchSize; the last batch keeps the remainder, as PyTorch's
+// Fit draws its batches from data.Batches: each epoch visits the examples
+// in a new order, a Fisher–Yates shuffle drawn from a generator seeded once
+// with c.Seed (see Config.Seed for the exact recipe), and cuts it into
+// batches of c.BatchSize; the last batch keeps the remainder, as PyTorch's
 // DataLoader does by default (drop_last=False). Batches are copied into
 // buffers allocated once per call, so a step allocates nothing beyond what
 // the network and the optimizer do.
@@ -175,18 +176,16 @@ func Fit(o *Optim, x, y *tensor.Tensor, c Config) (*History, error) {
 		}
 	}
 
-	bs := min(c.BatchSize, n)
-	xb, yb := newBatch(x, bs), newBatch(y, bs)
+	bs := min(c.BatchSize, n) // a batch holds at most every example
+	batches := data.NewBatches(x, y, bs, rand.New(rand.NewPCG(c.Seed, 0)))
+	bx, by := batches.NewBuffers()
 	var ev *evaluator
 	if val {
 		ev = newEvaluator(c.ValX, c.ValY)
 	}
-	perm := make([]int, n)
-	rng := rand.New(rand.NewPCG(c.Seed, 0))
-	swap := func(i, j int) { perm[i], perm[j] = perm[j], perm[i] }
 	// Resuming: the shuffles and schedule steps of the epochs already done.
+	batches.Skip(c.StartEpoch)
 	for range c.StartEpoch {
-		rng.Shuffle(n, swap)
 		if c.Schedule != nil {
 			c.Schedule.Step()
 		}
@@ -194,15 +193,8 @@ func Fit(o *Optim, x, y *tensor.Tensor, c Config) (*History, error) {
 
 	for epoch := c.StartEpoch + 1; epoch <= c.Epochs; epoch++ {
 		start := time.Now()
-		for i := range perm {
-			perm[i] = i
-		}
-		rng.Shuffle(n, swap)
-
 		var sumLoss, sumAcc float64
-		for batch, lo := 1, 0; lo < n; batch, lo = batch+1, lo+bs {
-			idx := perm[lo:min(lo+bs, n)]
-			bx, by := xb.gather(x, idx), yb.gather(y, idx)
+		for batch := 1; batches.Next(bx, by); batch++ {
 			loss, yhat := o.forwardBackward(bx, by)
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return h, &LossError{Epoch: epoch, Batch: batch, Loss: loss}
@@ -210,7 +202,7 @@ func Fit(o *Optim, x, y *tensor.Tensor, c Config) (*History, error) {
 			if p := firstNonFinite(o.params, true); p != nil {
 				return h, nonFinite(epoch, batch, p, true)
 			}
-			rows := float64(len(idx))
+			rows := float64(bx.Shape[0])
 			if c.Accuracy != nil {
 				sumAcc += rows * c.Accuracy(by, yhat)
 			}
@@ -218,7 +210,7 @@ func Fit(o *Optim, x, y *tensor.Tensor, c Config) (*History, error) {
 			sumLoss += rows * loss
 		}
 		if p := firstNonFinite(o.params, false); p != nil {
-			return h, nonFinite(epoch, (n+bs-1)/bs, p, false)
+			return h, nonFinite(epoch, batches.Len(), p, false)
 		}
 		h.TrainLoss = append(h.TrainLoss, sumLoss/float64(n))
 		if c.Accuracy != nil {
@@ -352,38 +344,6 @@ func checkData(op string, x, y *tensor.Tensor) int {
 		panic(fmt.Sprintf("%s: input shape %v and target shape %v do not hold the same number of examples", op, xs, ys))
 	}
 	return x.Shape[0]
-}
-
-// batch is a reusable buffer for up to cap examples shaped like the rows of
-// a data tensor, and a view of its first rows for a short last batch.
-type batch struct {
-	full, view *tensor.Tensor
-	row        int // values per example
-}
-
-func newBatch(data *tensor.Tensor, size int) *batch {
-	shape := append([]int{size}, data.Shape[1:]...)
-	full := tensor.New(shape...)
-	return &batch{
-		full: full,
-		view: &tensor.Tensor{Shape: append([]int(nil), shape...), Data: full.Data},
-		row:  full.Len() / size,
-	}
-}
-
-// gather copies the examples of data at idx into the buffer and returns a
-// tensor holding exactly them, without allocating.
-func (b *batch) gather(data *tensor.Tensor, idx []int) *tensor.Tensor {
-	r := b.row
-	for k, i := range idx {
-		copy(b.full.Data[k*r:(k+1)*r], data.Data[i*r:(i+1)*r])
-	}
-	if len(idx) == b.full.Shape[0] {
-		return b.full
-	}
-	b.view.Shape[0] = len(idx)
-	b.view.Data = b.full.Data[:len(idx)*r]
-	return b.view
 }
 
 // evaluator runs forward passes over consecutive rows of a data set through
