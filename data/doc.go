@@ -18,9 +18,11 @@
 //
 // SignsToBinary maps labels −1/+1 to 0/1 and SignsToClasses to class
 // indices, which OneHot encodes. TrainTestSplit shuffles and splits rows as
-// scikit-learn's train_test_split. Batches serves mini-batches in a new
+// scikit-learn's train_test_split. Batches serves mini-batches of examples
+// of any shape (points, signals, images: rows of the first axis) in a new
 // random order each epoch, as PyTorch's DataLoader with shuffle=True, copied
-// into tensors the caller owns so that training allocates nothing per batch.
+// into tensors the caller owns so that training allocates nothing per batch;
+// optim.Fit trains on them.
 //
 // Every random choice takes an explicit *rand.Rand (math/rand/v2): the same
 // seed gives the same data, split and batches.

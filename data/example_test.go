@@ -86,6 +86,34 @@ func ExampleBatches() {
 	// [2 3] rows [8 9]
 }
 
+// Batches of images, 5 examples of 2×2 pixels with 1 channel, in batches
+// of 2: each epoch shuffles the examples 0…4 anew. A run resumed after one
+// epoch skips it, and its second epoch is that of the uninterrupted run.
+func ExampleBatches_Skip() {
+	X := tensor.New(5, 2, 2, 1)
+	epoch := func(b *data.Batches) (order []int) {
+		xb, _ := b.NewBuffers()
+		for b.Next(xb, nil) {
+			order = append(order, b.Indices()...)
+		}
+		return order
+	}
+	run := data.NewBatches(X, nil, 2, rand.New(rand.NewPCG(1, 0)))
+	xb, _ := run.NewBuffers()
+	fmt.Println("buffer", xb.Shape)
+	fmt.Println("epoch 1", epoch(run))
+	fmt.Println("epoch 2", epoch(run))
+
+	resumed := data.NewBatches(X, nil, 2, rand.New(rand.NewPCG(1, 0)))
+	resumed.Skip(1)
+	fmt.Println("resumed", epoch(resumed))
+	// Output:
+	// buffer [2 2 2 1]
+	// epoch 1 [1 0 3 4 2]
+	// epoch 2 [1 4 2 0 3]
+	// resumed [1 4 2 0 3]
+}
+
 func ExampleTrainTestSplit() {
 	rng := rand.New(rand.NewPCG(1, 2))
 	X, y := data.Arti(data.Moons, 200, data.DefaultArtiOptions(), rng)
