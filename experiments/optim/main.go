@@ -181,26 +181,19 @@ func run(args []string, stdout, stderr io.Writer) error {
 // in a new order drawn from a generator seeded with seed, one step of o per
 // batch, and returns the mean loss of each epoch. optim.Fit is the
 // library's version of this loop (with validation sets, schedules and
-// resumption); it gives the same numbers to the last bit (TestSGDIsFit).
-// A loss that is not finite stops the training with an error naming its
-// epoch: the training diverged.
+// resumption), on the same data.Batches; it gives the same numbers to the
+// last bit (TestSGDIsFit). A loss that is not finite stops the training
+// with an error naming its epoch: the training diverged.
 func sgd(o *optim.Optim, x, y *tensor.Tensor, epochs, batch int, seed uint64, progress *cli.Progress) ([]float64, error) {
-	n := x.Rows()
-	order := make([]int, n)
-	shuffle := rand.New(rand.NewPCG(seed, 0))
+	batches := data.NewBatches(x, y, min(batch, x.Rows()), rand.New(rand.NewPCG(seed, 0))) // a batch holds at most every row
+	xb, yb := batches.NewBuffers()
 	var means []float64
 	for epoch := 1; epoch <= epochs; epoch++ {
-		for i := range order {
-			order[i] = i
-		}
-		shuffle.Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
 		sum := 0.0
-		for lo := 0; lo < n; lo += batch {
-			rows := order[lo:min(lo+batch, n)]
-			xb, yb := data.GatherRows(nil, x, rows), data.GatherRows(nil, y, rows)
-			sum += float64(len(rows)) * o.Step(xb, yb) // ZeroGrad, Forward, loss, backward, update
+		for batches.Next(xb, yb) {
+			sum += float64(xb.Rows()) * o.Step(xb, yb) // ZeroGrad, Forward, loss, backward, update
 		}
-		means = append(means, sum/float64(n))
+		means = append(means, sum/float64(x.Rows()))
 		if l := means[epoch-1]; math.IsNaN(l) || math.IsInf(l, 0) {
 			return means, fmt.Errorf("the training diverged: mean loss %v at epoch %d (try a smaller learning rate)", l, epoch)
 		}
