@@ -2,6 +2,7 @@ package optim
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/nndiy/nndiy/tensor"
 )
@@ -63,17 +64,13 @@ func accuracy(y, yhat *tensor.Tensor, t float64) float64 {
 	return float64(correct) / float64(rows)
 }
 
-// argmax returns the index of the first largest element of x, or −1 if x
-// holds a NaN.
+// argmax returns the class a row predicts, tensor.Argmax's index, or −1
+// if the row holds a NaN (tensor.Argmax returns a NaN's index, as
+// torch.argmax does; a NaN prediction is no class here).
 func argmax(x []float64) int {
-	best := 0
-	for j, v := range x {
-		if v != v {
-			return -1
-		}
-		if v > x[best] {
-			best = j
-		}
+	j := tensor.Argmax(x)
+	if j < 0 || math.IsNaN(x[j]) {
+		return -1
 	}
-	return best
+	return j
 }
