@@ -9,7 +9,7 @@
 // with -markdown -out OUT/figures/NAME (and -quick with -quick), and embeds
 // what each prints, its figure links rewritten to figures/NAME/.
 //
-//	go run ./experiments/report                 # the full run, into out/report (about 15 minutes on 2 cores)
+//	go run ./experiments/report                 # the full run, into out/report (21 min of CPU; 24 min on a busy 2-core machine)
 //	go run ./experiments/report -out docs       # the same, regenerating docs/report.md and docs/figures
 //	go run ./experiments/report -quick          # a fast pass on subsets, into out/report
 //	go run ./experiments/report -only usps,autoencoder
