@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 
 	"github.com/nndiy/nndiy/data"
@@ -51,6 +52,7 @@ const (
 	allocSteps      = 20
 	allocStepsQuick = 4
 	allocRounds     = 3
+	allocWarmUp     = 10 // steps before counting (allocsPerStep)
 )
 
 // Timing is what the training of one network measured.
@@ -326,13 +328,24 @@ func median(v []float64) float64 {
 }
 
 // allocsPerStep returns the mean number of heap allocations of a training
-// step of o on the first batch of x and y, after one step of warm-up: the
-// least of allocRounds counts over the given number of steps.
+// step of o on the first batch of x and y: the least of allocRounds counts
+// over the given number of steps, after warm-up steps.
+//
+// The collector is off while it counts. A collection empties the runtime's
+// central cache of sudogs, the records a goroutine takes to wait on a
+// channel or a WaitGroup (as the convolutions' helpers and Gemm's workers
+// do), and until the caches of the processors balance again, waiting
+// allocates new ones: allocations of the runtime, not of the step, which
+// stop once the caches are full. The warm-up steps fill them; any
+// allocation the step itself makes is still counted.
 func allocsPerStep(o *optim.Optim, x, y *tensor.Tensor, batch, steps int) float64 {
 	n := min(batch, x.Shape[0])
 	xb := tensor.FromSlice(x.Data[:n*(x.Len()/x.Shape[0])], append([]int{n}, x.Shape[1:]...)...)
 	yb := tensor.FromSlice(y.Data[:n*y.Shape[1]], n, y.Shape[1])
-	o.Step(xb, yb)
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	for range allocWarmUp {
+		o.Step(xb, yb)
+	}
 	least := uint64(1<<64 - 1)
 	for range allocRounds {
 		var before, after runtime.MemStats
