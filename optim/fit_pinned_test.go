@@ -3,6 +3,7 @@ package optim_test
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/nndiy/nndiy/layers"
@@ -17,7 +18,21 @@ import (
 // epoch's shuffle counts. The values were recorded with Fit's own batcher,
 // before it was built on data.Batches; the experiments' published numbers
 // (usps, conv, autoencoder) depend on them staying the same.
+//
+// The pins hold bit for bit in the default amd64 build, where they were
+// recorded. arm64 and the SIMD build train from the same data and weights
+// but round differently in the last bits (math.Tanh, and fused
+// multiply-adds: README, "What is reproducible where"), so there the values
+// must be within archTol, a hundred times the 2-ulp gaps measured on both
+// and far below what another batch order changes (the first digits).
 func TestFitPinned(t *testing.T) {
+	const archTol = 1e-13
+	same := func(got, pinned float64) bool {
+		if runtime.GOARCH == "amd64" && !simdBuild {
+			return got == pinned
+		}
+		return math.Abs(got-pinned) <= archTol*math.Abs(pinned)
+	}
 	tests := []struct {
 		name   string
 		run    func() (*optim.History, layers.Module)
@@ -44,11 +59,11 @@ func TestFitPinned(t *testing.T) {
 				t.Fatalf("%d epochs recorded, want %d", len(got), len(tt.losses))
 			}
 			for i := range tt.losses {
-				if got[i] != tt.losses[i] {
+				if !same(h.TrainLoss[i], math.Float64frombits(tt.losses[i])) {
 					t.Errorf("epoch %d: loss %v, pinned %v", i+1, h.TrainLoss[i], math.Float64frombits(tt.losses[i]))
 				}
 			}
-			if math.Float64bits(sum) != tt.params {
+			if !same(sum, math.Float64frombits(tt.params)) {
 				t.Errorf("sum of the parameters %v, pinned %v", sum, math.Float64frombits(tt.params))
 			}
 		})
