@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/nndiy/nndiy/data"
+	"github.com/nndiy/nndiy/internal/portable"
 	"github.com/nndiy/nndiy/tensor"
 )
 
@@ -140,9 +141,12 @@ func blobs(n, k int, noise float64, r *rand.Rand) points {
 	std := math.Sqrt(0.1)
 	for i := range n {
 		c := i % k
-		s, co := math.Sincos(2 * math.Pi * float64(c) / float64(k))
-		x.Set(i, 0, 2*co+std*r.NormFloat64()+noise*r.NormFloat64())
-		x.Set(i, 1, 2*s+std*r.NormFloat64()+noise*r.NormFloat64())
+		// portable's Norm and Sincos, and every product rounded before
+		// its sum (float64(a*b)), so that a seed gives the same points on
+		// arm64, whose compiler would fuse a*b + c, as on amd64.
+		s, co := portable.Sincos(2 * math.Pi * float64(c) / float64(k))
+		x.Set(i, 0, float64(2*co)+float64(std*portable.Norm(r))+float64(noise*portable.Norm(r)))
+		x.Set(i, 1, float64(2*s)+float64(std*portable.Norm(r))+float64(noise*portable.Norm(r)))
 		labels[i] = c
 	}
 	return points{x: x, labels: labels, classes: k}
