@@ -2,10 +2,8 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -13,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/nndiy/nndiy/experiments/internal/cli"
+	"github.com/nndiy/nndiy/experiments/internal/clitest"
 	"github.com/nndiy/nndiy/experiments/internal/digits"
-	"github.com/nndiy/nndiy/experiments/internal/plot"
 	"github.com/nndiy/nndiy/layers"
 	"github.com/nndiy/nndiy/tensor"
 )
@@ -86,7 +84,7 @@ func TestQuickRun(t *testing.T) {
 	}
 	for _, name := range []string{"reconstructions.svg", "loss.svg", "tsne.svg", "denoising.svg", "denoised.svg",
 		"tied-reconstructions.svg", "latent2d.svg", "latent2d-decoded.svg"} {
-		checkSVG(t, filepath.Join(dir, name))
+		clitest.CheckSVG(t, filepath.Join(dir, name))
 	}
 }
 
@@ -157,40 +155,13 @@ func TestBestWithCode(t *testing.T) {
 // for the flags, an error (1) for missing data or an output directory that
 // cannot be made.
 func TestBadCommandLines(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "file")
-	if err := os.WriteFile(file, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		args  []string
-		usage bool
-	}{
-		{[]string{"-epochs", "0", "-synthetic"}, true},
-		{[]string{"-code", "-1", "-synthetic"}, true},
-		{[]string{"-grid-epochs", "-2", "-synthetic"}, true},
-		{[]string{"-nosuchflag"}, true},
-		{[]string{"extra"}, true},
-		{[]string{"-data", t.TempDir()}, false},
-		{[]string{"-synthetic", "-out", filepath.Join(file, "sub")}, false},
-	} {
-		var progress bytes.Buffer
-		err := run(append(c.args, "-quick"), io.Discard, &progress)
-		if err == nil {
-			t.Errorf("run(%q): no error", c.args)
-			continue
-		}
-		if _, usage := errors.AsType[*cli.UsageError](err); usage != c.usage {
-			t.Errorf("run(%q) = %v: usage error %v, want %v", c.args, err, usage, c.usage)
-		}
-		if strings.Contains(progress.String(), "elapsed") {
-			t.Errorf("run(%q) trained before failing", c.args)
-		}
-	}
-}
-
-func checkSVG(t *testing.T, path string) {
-	t.Helper()
-	if err := plot.CheckSVG(path); err != nil {
-		t.Error(err)
-	}
+	clitest.CheckFailures(t, run, []string{"-quick"}, []clitest.Failure{
+		{Args: []string{"-epochs", "0", "-synthetic"}, Usage: true},
+		{Args: []string{"-code", "-1", "-synthetic"}, Usage: true},
+		{Args: []string{"-grid-epochs", "-2", "-synthetic"}, Usage: true},
+		{Args: []string{"-nosuchflag"}, Usage: true},
+		{Args: []string{"extra"}, Usage: true},
+		{Args: []string{"-data", t.TempDir()}, Usage: false},
+		{Args: []string{"-synthetic", "-out", clitest.NotADirectory(t)}, Usage: false},
+	})
 }

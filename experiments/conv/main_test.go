@@ -2,10 +2,8 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -13,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/nndiy/nndiy/experiments/internal/cli"
+	"github.com/nndiy/nndiy/experiments/internal/clitest"
 	"github.com/nndiy/nndiy/experiments/internal/digits"
-	"github.com/nndiy/nndiy/experiments/internal/plot"
 	"github.com/nndiy/nndiy/layers"
 	"github.com/nndiy/nndiy/tensor"
 )
@@ -44,7 +42,7 @@ func TestQuickRun(t *testing.T) {
 			t.Errorf("%s: errors %q, want out of 250 test images", m.name, r[7])
 		}
 		for _, fig := range []string{"confusion", "filters", "maps"} {
-			checkSVG(t, filepath.Join(dir, m.name+"-"+fig+".svg"))
+			clitest.CheckSVG(t, filepath.Join(dir, m.name+"-"+fig+".svg"))
 		}
 	}
 	for _, want := range []string{"Conv1D(k=3, 1→32, stride=1, no bias) → MaxPool1D(k=2, stride=2) → Flatten() → Linear(4064→100) → ReLU → Linear(100→10)", "](loss.svg)", "](conv2d-maps.svg)"} {
@@ -209,49 +207,22 @@ func TestCheckpointPath(t *testing.T) {
 // Bad command lines fail before any training: usage errors (exit status 2)
 // for the flags, an error (1) for an output directory that cannot be made.
 func TestBadCommandLines(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "file")
-	if err := os.WriteFile(file, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		args  []string
-		usage bool
-	}{
-		{[]string{"-epochs", "0"}, true},
-		{[]string{"-model", "conv3d"}, true},
-		{[]string{"-model", "conv1d,conv3d"}, true},
-		{[]string{"-model", "both"}, true},
-		{[]string{"-optimizer", "rmsprop"}, true},
-		{[]string{"-shift", "-1"}, true},
-		{[]string{"-val", "1.5"}, true},
-		{[]string{"-distort", "10,0.1"}, true},
-		{[]string{"-distort", "10,1,1"}, true},
-		{[]string{"-distort", "-5,0.1,1"}, true},
-		{[]string{"-wd", "-1"}, true},
-		{[]string{"-wd", "x"}, true},
-		{[]string{"-nosuchflag"}, true},
-		{[]string{"extra"}, true},
-		{[]string{"-save", "a", "-load", "b"}, false},
-		{[]string{"-out", filepath.Join(file, "sub")}, false},
-	} {
-		var progress bytes.Buffer
-		err := run(append(c.args, "-quick", "-synthetic"), io.Discard, &progress)
-		if err == nil {
-			t.Errorf("run(%q): no error", c.args)
-			continue
-		}
-		if _, usage := errors.AsType[*cli.UsageError](err); usage != c.usage {
-			t.Errorf("run(%q) = %v: usage error %v, want %v", c.args, err, usage, c.usage)
-		}
-		if strings.Contains(progress.String(), "elapsed") {
-			t.Errorf("run(%q) trained before failing", c.args)
-		}
-	}
-}
-
-func checkSVG(t *testing.T, path string) {
-	t.Helper()
-	if err := plot.CheckSVG(path); err != nil {
-		t.Error(err)
-	}
+	clitest.CheckFailures(t, run, []string{"-quick", "-synthetic"}, []clitest.Failure{
+		{Args: []string{"-epochs", "0"}, Usage: true},
+		{Args: []string{"-model", "conv3d"}, Usage: true},
+		{Args: []string{"-model", "conv1d,conv3d"}, Usage: true},
+		{Args: []string{"-model", "both"}, Usage: true},
+		{Args: []string{"-optimizer", "rmsprop"}, Usage: true},
+		{Args: []string{"-shift", "-1"}, Usage: true},
+		{Args: []string{"-val", "1.5"}, Usage: true},
+		{Args: []string{"-distort", "10,0.1"}, Usage: true},
+		{Args: []string{"-distort", "10,1,1"}, Usage: true},
+		{Args: []string{"-distort", "-5,0.1,1"}, Usage: true},
+		{Args: []string{"-wd", "-1"}, Usage: true},
+		{Args: []string{"-wd", "x"}, Usage: true},
+		{Args: []string{"-nosuchflag"}, Usage: true},
+		{Args: []string{"extra"}, Usage: true},
+		{Args: []string{"-save", "a", "-load", "b"}, Usage: false},
+		{Args: []string{"-out", clitest.NotADirectory(t)}, Usage: false},
+	})
 }

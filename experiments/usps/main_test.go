@@ -2,17 +2,14 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/nndiy/nndiy/experiments/internal/cli"
+	"github.com/nndiy/nndiy/experiments/internal/clitest"
 	"github.com/nndiy/nndiy/experiments/internal/digits"
-	"github.com/nndiy/nndiy/experiments/internal/plot"
 )
 
 // rows returns the cells of the Markdown table rows of out whose first
@@ -85,7 +82,7 @@ func TestQuickRun(t *testing.T) {
 		t.Errorf("Markdown body: a heading, or no figure links:\n%s", md)
 	}
 	for _, name := range []string{"plain-loss.svg", "plain-accuracy.svg", "loss.svg", "accuracy.svg", "confusion.svg", "digits.svg"} {
-		checkSVG(t, filepath.Join(dir, name))
+		clitest.CheckSVG(t, filepath.Join(dir, name))
 	}
 
 	// The checkpoint holds the better recipe's fused network: loading it
@@ -117,42 +114,15 @@ func TestNoData(t *testing.T) {
 // Bad command lines fail before any training: usage errors (exit status 2)
 // for the flags, an error (1) for an output directory that cannot be made.
 func TestBadCommandLines(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "file")
-	if err := os.WriteFile(file, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		args  []string
-		usage bool
-	}{
-		{[]string{"-epochs", "0"}, true},
-		{[]string{"-nosuchflag"}, true},
-		{[]string{"extra"}, true},
-		{[]string{"-shift", "-1"}, true},
-		{[]string{"-setup", "relu"}, true},
-		{[]string{"-optimizer", "lbfgs"}, true},
-		{[]string{"-val", "1"}, true},
-		{[]string{"-save", "a", "-load", "b"}, false},
-		{[]string{"-out", filepath.Join(file, "sub")}, false},
-	} {
-		var progress bytes.Buffer
-		err := run(append(c.args, "-quick", "-synthetic"), io.Discard, &progress)
-		if err == nil {
-			t.Errorf("run(%q): no error", c.args)
-			continue
-		}
-		if _, usage := errors.AsType[*cli.UsageError](err); usage != c.usage {
-			t.Errorf("run(%q) = %v: usage error %v, want %v", c.args, err, usage, c.usage)
-		}
-		if strings.Contains(progress.String(), "elapsed") {
-			t.Errorf("run(%q) trained before failing", c.args)
-		}
-	}
-}
-
-func checkSVG(t *testing.T, path string) {
-	t.Helper()
-	if err := plot.CheckSVG(path); err != nil {
-		t.Error(err)
-	}
+	clitest.CheckFailures(t, run, []string{"-quick", "-synthetic"}, []clitest.Failure{
+		{Args: []string{"-epochs", "0"}, Usage: true},
+		{Args: []string{"-nosuchflag"}, Usage: true},
+		{Args: []string{"extra"}, Usage: true},
+		{Args: []string{"-shift", "-1"}, Usage: true},
+		{Args: []string{"-setup", "relu"}, Usage: true},
+		{Args: []string{"-optimizer", "lbfgs"}, Usage: true},
+		{Args: []string{"-val", "1"}, Usage: true},
+		{Args: []string{"-save", "a", "-load", "b"}, Usage: false},
+		{Args: []string{"-out", clitest.NotADirectory(t)}, Usage: false},
+	})
 }
