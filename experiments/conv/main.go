@@ -32,9 +32,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/nndiy/nndiy/data"
@@ -326,63 +323,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	return s.writeText(stdout, figures)
 }
 
-// selectModels returns the models that -model names: "all", or names
-// separated by commas, in the order of models.
-func selectModels(names string) ([]model, error) {
-	if names == "all" {
-		return models, nil
-	}
-	var chosen []model
-	for _, m := range models {
-		if slices.Contains(strings.Split(names, ","), m.name) {
-			chosen = append(chosen, m)
-		}
-	}
-	for _, name := range strings.Split(names, ",") {
-		if !slices.ContainsFunc(models, func(m model) bool { return m.name == name }) {
-			return nil, cli.Usagef("-model %q: want all, or a comma-separated list of conv1d, conv2d, wide, branches, conv2d-best", names)
-		}
-	}
-	return chosen, nil
-}
-
-// overrideRecipe returns the models with the augmentation and the weight
-// decay that the -distort and -wd flags set, when they are not empty.
-func overrideRecipe(chosen []model, distort, wd string) ([]model, error) {
-	chosen = slices.Clone(chosen) // not the models themselves
-	if distort != "" {
-		var d digits.Distortion
-		if n, err := fmt.Sscanf(distort, "%g,%g,%g", &d.MaxDegrees, &d.MaxScale, &d.MaxShift); err != nil || n != 3 ||
-			d.MaxDegrees < 0 || d.MaxScale < 0 || d.MaxScale >= 1 || d.MaxShift < 0 {
-			return nil, cli.Usagef("-distort %q: want deg,scale,shift, three numbers ≥ 0, scale < 1", distort)
-		}
-		for i := range chosen {
-			chosen[i].distortion = &d
-		}
-	}
-	if wd != "" {
-		var λ float64
-		if _, err := fmt.Sscanf(wd, "%g", &λ); err != nil || λ < 0 {
-			return nil, cli.Usagef("-wd %q: want a number ≥ 0", wd)
-		}
-		for i := range chosen {
-			chosen[i].weightDecay = λ
-		}
-	}
-	return chosen, nil
-}
-
 // asExamples views the n×256 images as n examples of the given shape.
 func asExamples(x *tensor.Tensor, shape []int) *tensor.Tensor {
 	return x.Reshape(append([]int{x.Shape[0]}, shape...)...)
-}
-
-// checkpointPath returns the checkpoint file of one model: path itself when
-// a single model runs, else path with the model's name before the extension.
-func checkpointPath(path, name string, several bool) string {
-	if !several {
-		return path
-	}
-	ext := filepath.Ext(path)
-	return strings.TrimSuffix(path, ext) + "." + name + ext
 }
