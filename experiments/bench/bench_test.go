@@ -52,8 +52,13 @@ func TestRunQuick(t *testing.T) {
 		if _, ok := processCPU(); ok && (len(tm.EpochCPUSeconds) != quickEpochs || !(tm.CPUSecPerEpoch > 0)) {
 			t.Errorf("CPU seconds %v, per epoch %g", tm.EpochCPUSeconds, tm.CPUSecPerEpoch)
 		}
-		if tm.AllocsPerStep != 0 {
-			t.Errorf("%g allocations per step, want 0", tm.AllocsPerStep)
+		// A step that allocates does so at every step, the same way: at
+		// least one allocation per step. Fewer is the runtime refilling
+		// its own caches now and then (allocsPerStep's doc), which a
+		// loaded machine or the race detector makes likelier; the
+		// layers' and optim's AllocsPerRun tests pin the steps at 0.
+		if tm.AllocsPerStep >= 1 {
+			t.Errorf("%g allocations per step, want none", tm.AllocsPerStep)
 		}
 	}
 	// Random labels: the accuracy is a fraction, not a score to meet.

@@ -52,7 +52,7 @@ const (
 	allocSteps      = 20
 	allocStepsQuick = 4
 	allocRounds     = 3
-	allocWarmUp     = 10 // steps before counting (allocsPerStep)
+	allocWarmUp     = 20 // steps before counting (allocsPerStep)
 )
 
 // Timing is what the training of one network measured.
