@@ -49,8 +49,7 @@ type Concat struct {
 	deltas []*tensor.Tensor // δₖ, reused
 	dx     *tensor.Tensor   // BackwardDelta's result, reused
 
-	params  []*Parameter // path-named views of the branches' parameters
-	sources []*Parameter // sources[i] is the branch's parameter behind params[i]
+	params pathParameters // path-named views of the branches' parameters
 }
 
 // NewConcat returns the concatenation of the branches' outputs, in the
@@ -173,28 +172,7 @@ func (c *Concat) UpdateParameters(lr float64) {
 // owned by c whose Value and Grad are the branches' own tensors; the same
 // pointers are returned on every call while the branches do not change. Do
 // not modify the slice.
-func (c *Concat) Parameters() []*Parameter {
-	n := 0
-	for k, b := range c.branches {
-		for _, p := range b.Parameters() {
-			if n == len(c.params) {
-				c.params = append(c.params, nil)
-				c.sources = append(c.sources, nil)
-			}
-			if c.sources[n] != p {
-				c.sources[n] = p
-				c.params[n] = &Parameter{Name: strconv.Itoa(k) + "." + p.Name}
-			}
-			c.params[n].Value, c.params[n].Grad = p.Value, p.Grad
-			n++
-		}
-	}
-	c.params, c.sources = c.params[:n], c.sources[:n]
-	if n == 0 {
-		return nil
-	}
-	return c.params
-}
+func (c *Concat) Parameters() []*Parameter { return c.params.list(c.branches) }
 
 // String describes the layer, as in "Concat(2 branches)".
 func (c *Concat) String() string { return fmt.Sprintf("Concat(%d branches)", len(c.branches)) }

@@ -31,8 +31,7 @@ type Sequential struct {
 	modules []Module
 	inputs  []*tensor.Tensor // inputs[i] is Xᵢ from the latest Forward
 
-	params  []*Parameter // path-named views of the modules' parameters
-	sources []*Parameter // sources[i] is the module's parameter behind params[i]
+	params pathParameters // path-named views of the modules' parameters
 }
 
 // NewSequential returns the chain of the given modules, in order. With no
@@ -136,26 +135,39 @@ func (s *Sequential) UpdateParameters(lr float64) {
 // the modules' own tensors, so an optimizer that writes into them updates
 // the modules. The same pointers are returned on every call while the chain
 // does not change; do not modify the slice.
-func (s *Sequential) Parameters() []*Parameter {
+func (s *Sequential) Parameters() []*Parameter { return s.params.list(s.modules) }
+
+// pathParameters names the parameters of a list of modules by their path,
+// "i.name" for the parameter name of module i, for Sequential and Concat.
+// It keeps the views it returns, so that the same pointers come back on
+// every call while the modules keep their parameters.
+type pathParameters struct {
+	params  []*Parameter // the path-named views
+	sources []*Parameter // sources[k] is the module's parameter behind params[k]
+}
+
+// list returns the path-named views of the parameters of modules, in order,
+// or nil when they have none.
+func (pp *pathParameters) list(modules []Module) []*Parameter {
 	k := 0
-	for i, m := range s.modules {
+	for i, m := range modules {
 		for _, p := range m.Parameters() {
-			if k == len(s.params) {
-				s.params = append(s.params, nil)
-				s.sources = append(s.sources, nil)
+			if k == len(pp.params) {
+				pp.params = append(pp.params, nil)
+				pp.sources = append(pp.sources, nil)
 			}
-			if s.sources[k] != p {
-				s.sources[k] = p
-				s.params[k] = &Parameter{Name: strconv.Itoa(i) + "." + p.Name}
+			if pp.sources[k] != p {
+				pp.sources[k] = p
+				pp.params[k] = &Parameter{Name: strconv.Itoa(i) + "." + p.Name}
 			}
 			// Refresh on every call, in case a module replaced a tensor.
-			s.params[k].Value, s.params[k].Grad = p.Value, p.Grad
+			pp.params[k].Value, pp.params[k].Grad = p.Value, p.Grad
 			k++
 		}
 	}
-	s.params, s.sources = s.params[:k], s.sources[:k]
+	pp.params, pp.sources = pp.params[:k], pp.sources[:k]
 	if k == 0 {
 		return nil
 	}
-	return s.params
+	return pp.params
 }
