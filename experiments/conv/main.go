@@ -68,6 +68,20 @@ type model struct {
 	weightDecay float64
 }
 
+// newLeNet returns the LeNet-like 2-D CNN of the models conv2d and
+// conv2d-best, initialised from rng as PyTorch would.
+func newLeNet(rng *rand.Rand) *layers.Sequential {
+	return layers.NewSequential(
+		layers.NewConv2D(5, 5, 1, 16, 1, rng, layers.WithPadding(2)), layers.NewReLU(),
+		layers.NewMaxPool2D(2, 2, 2),
+		layers.NewConv2D(5, 5, 16, 32, 1, rng, layers.WithPadding(2)), layers.NewReLU(),
+		layers.NewMaxPool2D(2, 2, 2),
+		layers.NewFlatten(),
+		layers.NewLinear(512, 100, rng), layers.NewReLU(),
+		layers.NewLinear(100, 10, rng),
+	)
+}
+
 var models = []model{
 	{
 		// The course's network: 32 kernels of 3 pixels on the digit read
@@ -96,17 +110,7 @@ var models = []model{
 		//	  → Conv2D(5×5, 16→32, padding 2) → ReLU → MaxPool2D(2) → (B, 4, 4, 32)
 		//	  → Flatten → (B, 512) → Linear(512, 100) → ReLU → Linear(100, 10)
 		name: "conv2d", title: "LeNet-like 2-D CNN", shape: []int{16, 16, 1}, target: 0.97,
-		build: func(rng *rand.Rand) *layers.Sequential {
-			return layers.NewSequential(
-				layers.NewConv2D(5, 5, 1, 16, 1, rng, layers.WithPadding(2)), layers.NewReLU(),
-				layers.NewMaxPool2D(2, 2, 2),
-				layers.NewConv2D(5, 5, 16, 32, 1, rng, layers.WithPadding(2)), layers.NewReLU(),
-				layers.NewMaxPool2D(2, 2, 2),
-				layers.NewFlatten(),
-				layers.NewLinear(512, 100, rng), layers.NewReLU(),
-				layers.NewLinear(100, 10, rng),
-			)
-		},
+		build: newLeNet,
 	},
 	{
 		// A control for the two-branch network below: the course's network
@@ -164,17 +168,7 @@ var models = []model{
 		// test set.
 		name: "conv2d-best", title: "LeNet-like 2-D CNN, distorted digits", shape: []int{16, 16, 1}, target: 0.976,
 		distortion: &digits.Distortion{MaxDegrees: 10, MaxScale: 0.1, MaxShift: 1},
-		build: func(rng *rand.Rand) *layers.Sequential {
-			return layers.NewSequential(
-				layers.NewConv2D(5, 5, 1, 16, 1, rng, layers.WithPadding(2)), layers.NewReLU(),
-				layers.NewMaxPool2D(2, 2, 2),
-				layers.NewConv2D(5, 5, 16, 32, 1, rng, layers.WithPadding(2)), layers.NewReLU(),
-				layers.NewMaxPool2D(2, 2, 2),
-				layers.NewFlatten(),
-				layers.NewLinear(512, 100, rng), layers.NewReLU(),
-				layers.NewLinear(100, 10, rng),
-			)
-		},
+		build:      newLeNet,
 	},
 }
 
