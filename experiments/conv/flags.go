@@ -34,9 +34,10 @@ func selectModels(names string) ([]model, error) {
 	return chosen, nil
 }
 
-// overrideRecipe returns the models with the augmentation and the weight
-// decay that the -distort and -wd flags set, when they are not empty.
-func overrideRecipe(chosen []model, distort, wd string) ([]model, error) {
+// overrideRecipe returns the models with the augmentation, the weight
+// decay and the number of networks that the -distort, -wd and -members
+// flags set, when they are not empty (members: not 0).
+func overrideRecipe(chosen []model, distort, wd string, members int) ([]model, error) {
 	chosen = slices.Clone(chosen) // not the models themselves
 	if distort != "" {
 		var d digits.Distortion
@@ -57,7 +58,26 @@ func overrideRecipe(chosen []model, distort, wd string) ([]model, error) {
 			chosen[i].weightDecay = λ
 		}
 	}
+	if members < 0 {
+		return nil, cli.Usagef("-members must be ≥ 1, have %d", members)
+	}
+	if members > 0 {
+		for i := range chosen {
+			chosen[i].members = members
+		}
+	}
 	return chosen, nil
+}
+
+// memberPath returns the checkpoint file of member k (from 0) of an
+// ensemble of n networks: path itself for one network, else path with
+// ".member1", ".member2" … before the extension.
+func memberPath(path string, k, n int) string {
+	if n == 1 {
+		return path
+	}
+	ext := filepath.Ext(path)
+	return fmt.Sprintf("%s.member%d%s", strings.TrimSuffix(path, ext), k+1, ext)
 }
 
 // checkpointPath returns the checkpoint file of one model: path itself when

@@ -82,7 +82,7 @@ func (s *summary) table() *cli.Table {
 			time = r.trainTime.Round(100 * 1e6).String()
 		}
 		c := r.confusion
-		row := []any{r.name, countParameters(r.net), epochs, trainLoss, trainAcc, fmt.Sprintf("%.4f", r.loss), cli.Percent(c.Accuracy()),
+		row := []any{r.name, r.parameters(), epochs, trainLoss, trainAcc, fmt.Sprintf("%.4f", r.loss), cli.Percent(c.Accuracy()),
 			fmt.Sprintf("%d / %d", c.Total()-c.Correct(), c.Total())}
 		if s.comparable() {
 			row = append(row, "≥ "+cli.Percent(r.target))
@@ -97,7 +97,7 @@ func (s *summary) writeText(w io.Writer, figures *plot.Dir) error {
 	fmt.Fprintln(w)
 	s.writeSettings(w)
 	for _, r := range s.results {
-		fmt.Fprintf(w, "%s: %s%s\n", r.name, strings.Join(layerNames(r.net), " → "), recipeNote(r))
+		fmt.Fprintf(w, "%s: %s%s\n", r.name, strings.Join(layerNames(r.net), " → "), s.recipeNote(r))
 	}
 	fmt.Fprintln(w)
 	if err := s.table().Write(w); err != nil {
@@ -120,7 +120,7 @@ func (s *summary) writeText(w io.Writer, figures *plot.Dir) error {
 func (s *summary) writeMarkdown(w io.Writer, figures *plot.Dir) error {
 	s.writeSettings(w)
 	for _, r := range s.results {
-		fmt.Fprintf(w, "- %s (`%s`, %d parameters): %s%s\n", r.title, r.name, countParameters(r.net), strings.Join(layerNames(r.net), " → "), recipeNote(r))
+		fmt.Fprintf(w, "- %s (`%s`, %d parameters): %s%s\n", r.title, r.name, r.parameters(), strings.Join(layerNames(r.net), " → "), s.recipeNote(r))
 	}
 	fmt.Fprintln(w)
 	if err := s.table().Write(w); err != nil {
@@ -132,8 +132,9 @@ func (s *summary) writeMarkdown(w io.Writer, figures *plot.Dir) error {
 }
 
 // recipeNote describes how a model's training differs from the settings
-// sentence's: its own augmentation and weight decay.
-func recipeNote(r *result) string {
+// sentence's: its own augmentation and weight decay, its members, and
+// whether its test set was scored once.
+func (s *summary) recipeNote(r *result) string {
 	if r.history == nil {
 		return ""
 	}
@@ -143,6 +144,13 @@ func recipeNote(r *result) string {
 	}
 	if r.weightDecay > 0 {
 		notes = append(notes, fmt.Sprintf("weight decay %g", r.weightDecay))
+	}
+	if n := len(r.members); n > 1 {
+		notes = append(notes, fmt.Sprintf("an ensemble of %d such networks trained at once from their own initial weights and augmentations, "+
+			"its prediction the mean of their softmax probabilities (train loss and accuracy: the members' mean)", n))
+	}
+	if r.testOnce && !s.validation {
+		notes = append(notes, "the test set scored once, after training (no test curve)")
 	}
 	if notes == nil {
 		return ""
@@ -173,6 +181,25 @@ func layerNames(net *layers.Sequential) []string {
 	return names
 }
 
+// netTitle names the network that the figures of the first layer show:
+// the model's, or the first member of its ensemble.
+func (r *result) netTitle() string {
+	if len(r.members) > 1 {
+		return fmt.Sprintf("%s, member 1 of %d", r.title, len(r.members))
+	}
+	return r.title
+}
+
+// parameters returns the number of trainable values of the network, or of
+// all of the ensemble's networks.
+func (r *result) parameters() int {
+	n := 0
+	for _, net := range r.members {
+		n += countParameters(net)
+	}
+	return n
+}
+
 // countParameters returns the number of trainable values of net.
 func countParameters(net layers.Module) int {
 	n := 0
@@ -196,14 +223,28 @@ func (s *summary) writeFigures(out string) (*plot.Dir, error) {
 		loss.LogY = true
 		acc := plot.NewLineChart("Error rate per epoch", "epoch", "error rate (%)")
 		acc.LogY = true
+		var curves []string
 		for i, m := range s.results {
 			colour := plot.Colour(i)
-			loss.AddY(m.name+" train", m.history.TrainLoss).Colour = colour
-			acc.AddY(m.name+" train", errorRates(m.history.TrainAccuracy)).Colour = colour
-			line := loss.AddY(m.name+" "+ev, m.history.ValLoss)
+			name := m.name
+			if n := len(m.members); n > 1 { // the curves of a typical member
+				name = fmt.Sprintf("%s (mean of %d members)", m.name, n)
+			}
+			loss.AddY(name+" train", m.history.TrainLoss).Colour = colour
+			acc.AddY(name+" train", errorRates(m.history.TrainAccuracy)).Colour = colour
+			curves = append(curves, name+" train")
+			if m.history.ValLoss == nil { // a model scoring its test set once
+				continue
+			}
+			curves = append(curves, name+" "+ev)
+			line := loss.AddY(name+" "+ev, m.history.ValLoss)
 			line.Colour, line.Dashed = colour, true
-			line = acc.AddY(m.name+" "+ev, errorRates(m.history.ValAccuracy))
+			line = acc.AddY(name+" "+ev, errorRates(m.history.ValAccuracy))
 			line.Colour, line.Dashed = colour, true
+		}
+		if len(curves) == 1 { // no legend: the title names the curve
+			loss.Title += ": " + curves[0]
+			acc.Title += ": " + curves[0]
 		}
 		if err := save("loss.svg", loss); err != nil {
 			return nil, err
@@ -278,7 +319,7 @@ func firstConv(net *layers.Sequential) (w *tensor.Tensor, kH, kW int) {
 func filterGrid(m *result) *plot.ImageGrid {
 	w, kH, kW := firstConv(m.net)
 	chans := w.Shape[len(w.Shape)-1]
-	g := plot.NewImageGrid(fmt.Sprintf("%s: the %d first-layer kernels (%d×%d)", m.title, chans, kH, kW), 8)
+	g := plot.NewImageGrid(fmt.Sprintf("%s: the %d first-layer kernels (%d×%d)", m.netTitle(), chans, kH, kW), 8)
 	g.Scale = 12
 	if kH == 1 {
 		g.Scale = 16
@@ -326,7 +367,7 @@ func mapGrid(m *result, digit []float64, label int) *plot.ImageGrid {
 	chans := y.Shape[len(y.Shape)-1]
 	positions := y.Len() / chans
 
-	g := plot.NewImageGrid(fmt.Sprintf("%s: a %d through the first layer", m.title, label), 9)
+	g := plot.NewImageGrid(fmt.Sprintf("%s: a %d through the first layer", m.netTitle(), label), 9)
 	g.Scale = 4
 	g.Min, g.Max = -1, 1
 	in := make([]float64, side*side)
