@@ -88,22 +88,47 @@ func (s *SGD) Step(params []*layers.Parameter) {
 			s.buf[p] = buf
 		}
 		buf = buf[:len(theta)]
-		for i, g := range grad {
-			if wd != 0 {
-				g += wd * theta[i]
-			}
-			if started {
-				buf[i] = mu*buf[i] + (1-damp)*g
-			} else {
-				buf[i] = g
-			}
-			if s.Nesterov {
-				g += mu * buf[i]
-			} else {
-				g = buf[i]
-			}
-			theta[i] -= lr * g
+		if started && wd == 0 && damp == 0 && s.Nesterov {
+			nesterovStep(theta, grad, buf, lr, mu) // the fast path of the CNNs' recipe
+			continue
 		}
+		momentumStep(theta, grad, buf, lr, mu, damp, wd, s.Nesterov, started)
+	}
+}
+
+// momentumStep is the loop of a step with momentum, as the formulas in
+// SGD's doc say.
+func momentumStep(theta, grad, buf []float64, lr, mu, damp, wd float64, nesterov, started bool) {
+	for i, g := range grad {
+		if wd != 0 {
+			g += wd * theta[i]
+		}
+		if started {
+			buf[i] = mu*buf[i] + (1-damp)*g
+		} else {
+			buf[i] = g
+		}
+		if nesterov {
+			g += mu * buf[i]
+		} else {
+			g = buf[i]
+		}
+		theta[i] -= lr * g
+	}
+}
+
+// nesterovStep is momentumStep for the CNNs' recipe, Nesterov momentum
+// without dampening or weight decay after the first step, with the
+// branches taken out of the loop: the same arithmetic, so the same bits
+// (TestNesterovStep), in less than half the time on the Conv1D net's
+// 406 400 weights, where the general loop took 11 % of a training step
+// (docs/performance.md).
+func nesterovStep(theta, grad, buf []float64, lr, mu float64) {
+	grad, buf = grad[:len(theta)], buf[:len(theta)]
+	for i, g := range grad {
+		b := mu*buf[i] + g
+		buf[i] = b
+		theta[i] -= lr * (g + mu*b)
 	}
 }
 
