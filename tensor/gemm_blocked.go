@@ -228,8 +228,7 @@ func storeTile(c []float64, ldc, rows, cols int, alpha float64, acc *[gemmMR * g
 //
 //	ap[(r·kc + p)·MR + i] = op(a)[i0 + r·MR + i][p0 + p]
 //
-// Rows past i1 are zeros. a is m×k if !transA, k×m otherwise. Both loops
-// read a along its rows, which is what the caches and the prefetcher like.
+// Rows past i1 are zeros. a is m×k if !transA, k×m otherwise.
 func packA(ap, a []float64, transA bool, m, k, i0, i1, p0, p1 int) {
 	kc, rows := p1-p0, i1-i0
 	panels := ceilDiv(rows, gemmMR)
@@ -242,11 +241,19 @@ func packA(ap, a []float64, transA bool, m, k, i0, i1, p0, p1 int) {
 	}
 	if transA {
 		// Row p of a holds column p of op(a): its values i0…i1 go to the
-		// same p of every micro-panel.
-		for p := range kc {
-			src := a[(p0+p)*m+i0 : (p0+p)*m+i1]
+		// same p of every micro-panel. The rows are taken eight at a time,
+		// so that each micro-panel gets 8·MR values in a row, four whole
+		// cache lines: one row at a time wrote 32 bytes to each panel, at
+		// a stride of kc·MR values (8 KiB for kc = 256) that maps every
+		// write to one set of the L1 cache, and the half-written lines
+		// went back and forth to L2.
+		const rowsAtOnce = 8
+		for q0 := 0; q0 < kc; q0 += rowsAtOnce {
+			q1 := min(q0+rowsAtOnce, kc)
 			for r := range panels {
-				scatter4(ap[(r*kc+p)*gemmMR:], src[r*gemmMR:])
+				for p := q0; p < q1; p++ {
+					scatter4(ap[(r*kc+p)*gemmMR:], a[(p0+p)*m+i0+r*gemmMR:(p0+p)*m+i1])
+				}
 			}
 		}
 		return
@@ -290,11 +297,14 @@ func packB(bp, b []float64, transB bool, n, k, p0, p1, j0, j1 int) {
 	}
 	if !transB {
 		// Row p of b is row p of op(b): its values j0…j1 go to the same p
-		// of every micro-panel.
-		for p := range kc {
-			src := b[(p0+p)*n+j0 : (p0+p)*n+j1]
+		// of every micro-panel, eight rows at a time as in packA.
+		const rowsAtOnce = 8
+		for q0 := 0; q0 < kc; q0 += rowsAtOnce {
+			q1 := min(q0+rowsAtOnce, kc)
 			for r := range panels {
-				scatter8(bp[(r*kc+p)*gemmNR:], src[r*gemmNR:])
+				for p := q0; p < q1; p++ {
+					scatter8(bp[(r*kc+p)*gemmNR:], b[(p0+p)*n+j0+r*gemmNR:(p0+p)*n+j1])
+				}
 			}
 		}
 		return
