@@ -30,7 +30,11 @@ timed, and prints Markdown tables with the ratios and the targets of issue 9.
 The CNNs (issue 15, --nets cnn or all) run in PyTorch in float64 and in float32,
 its default precision, both on one thread; nndiy (always float64) runs its default
 build on all the cores (GOMAXPROCS unset) and on one (GOMAXPROCS=1), and with
---simd the GOEXPERIMENT=simd build on all the cores. NumPy trains only the MLP and
+--simd the GOEXPERIMENT=simd build on all the cores. Two copies of the 1-core
+run also train at once: against one copy alone, their throughput is the most
+that any use of a second core could gain on this machine at that time (on a
+shared virtual machine it can be well below 2), printed beside issue 15's
+2-core target. NumPy trains only the MLP and
 the auto-encoder.
 
 PyTorch and NumPy should run on OpenBLAS, as in issue 9 (Debian: apt-get install
@@ -597,6 +601,32 @@ def run_nndiy(binary, args, gemm, env=None, cnn_only=False):
     return json.loads(res.stdout)
 
 
+def run_nndiy_pair(binary, args):
+    """Two copies of the CNNs' 1-core training started together, as
+    run_nndiy: what the machine gives two programs that share nothing. The
+    result is the first copy's, with each network's s/epoch the mean of
+    the two copies' and their throughput against one copy alone measured
+    by the report (the machine's own ceiling for a 2-core speed-up)."""
+    cmd = [str(binary), "-json", "-epochs", str(args.epochs), "-batch", str(args.batch),
+           "-lr", str(args.lr), "-seed", str(args.seed), "-gemm=false", "-train=false", "-cnn=true"]
+    if args.data:
+        cmd += ["-data", args.data]
+    env = dict(os.environ, GOMAXPROCS="1")
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
+    outs = []
+    for proc in procs:
+        stdout, stderr = proc.communicate()
+        if proc.returncode != 0:
+            sys.exit(f"compare.py: {' '.join(cmd)} (two at once) failed:\n{stderr}")
+        outs.append(json.loads(stdout))
+    r = dict(outs[0])
+    for net in ("conv1d", "conv2d"):
+        r[net] = dict(outs[0][net])
+        for key in ("sec_per_epoch", "cpu_sec_per_epoch"):
+            r[net][key] = (outs[0][net][key] + outs[1][net][key]) / 2
+    return r
+
+
 def fastest(runs):
     """The first run, with each network's result replaced by its fastest
     round's (the least disturbed by other programs)."""
@@ -670,8 +700,8 @@ def report(args, r):
     targets = []
 
     def target(name, value, ok, shown):
-        targets.append([name, shown if value is not None else "not measured",
-                        ("met" if ok else "not met") if value is not None else "—"])
+        verdict = "—" if value is None or ok is None else "met" if ok else "not met"
+        targets.append([name, shown if value is not None else "not measured", verdict])
 
     if mlp_nets:
         names = [n for n in builds if "mlp" in builds[n]]
@@ -738,7 +768,7 @@ def report(args, r):
 
     if "conv1d" in default:
         # Issue 15: nndiy on one core and on all, PyTorch float64 and float32 on one thread.
-        one, simd = builds.get("default 1 core"), builds.get("SIMD")
+        one, simd, pair = builds.get("default 1 core"), builds.get("SIMD"), builds.get("two 1-core at once")
         cores = default["machine"]["gomaxprocs"]
         header = ["measure", "nndiy 1 core", f"nndiy {cores} cores", f"nndiy SIMD {cores} cores",
                   "PyTorch float64", "PyTorch float32", "1 core/PyTorch64", f"speed-up {cores} cores/1",
@@ -765,6 +795,14 @@ def report(args, r):
             v = ratio(get(one, net, "sec_per_epoch"), get(default, net, "sec_per_epoch"))
             target(f"{NET_LABELS[net]} epoch, {cores} cores ≥ 1.7× faster than 1 (default build)", v,
                    v is not None and v >= 1.7, f"{fmt(v, 3)}×")
+        for net in ("conv1d", "conv2d"):
+            # Two 1-core trainings at once do twice the work of one: their
+            # throughput against one alone is what any way of using the
+            # second core could reach on this machine at this time.
+            v = ratio(2 * get(one, net, "sec_per_epoch"), get(pair, net, "sec_per_epoch")) if pair else None
+            if v is not None:
+                target(f"{NET_LABELS[net]}: the machine's ceiling, two 1-core trainings at once against one (no target)",
+                       v, None, f"{fmt(v, 3)}× the throughput")
         for net in ("conv1d", "conv2d"):
             v = ratio(get(simd, net, "sec_per_epoch"), get(torch32, net, "sec_per_epoch"))
             target(f"{NET_LABELS[net]} epoch, SIMD build {cores} cores ≤ PyTorch float32 1 thread", v,
@@ -843,6 +881,9 @@ def main():
             for name, (binary, env, cnn_only) in sides.items():
                 print(f"round {i + 1}: nndiy {name} ...", file=sys.stderr)
                 rounds["nndiy"][name].append(run_nndiy(binary, args, gemm and i == 0 and not cnn_only, env, cnn_only))
+                if name == "default 1 core":
+                    print(f"round {i + 1}: nndiy default 1 core, two at once ...", file=sys.stderr)
+                    rounds["nndiy"].setdefault("two 1-core at once", []).append(run_nndiy_pair(binary, args))
             print(f"round {i + 1}: PyTorch ...", file=sys.stderr)
             rounds["torch"].append(run_part("torch", args, data_file, env=torch_env))
             if args.nets in ("all", "cnn"):
