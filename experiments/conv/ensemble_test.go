@@ -124,7 +124,8 @@ func TestMeanHistory(t *testing.T) {
 func TestEnsembleConcurrent(t *testing.T) {
 	train := digits.Generate(96, 1)
 	m := models[4] // conv2d-best: LeNets on distorted digits
-	rc := &recipe{x: train.X, y: train.OneHot(), epochs: 2, batch: 32, lr: 0.05, seed: 3, optimizer: "nesterov", shift: 1}
+	m.epochs = 2
+	rc := &recipe{x: train.X, y: train.OneHot(), batch: 32, lr: 0.05, seed: 3, optimizer: "nesterov", shift: 1}
 	trainNets := func(concurrent bool, procs int) []*layers.Sequential {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		var nets []*layers.Sequential
@@ -132,7 +133,7 @@ func TestEnsembleConcurrent(t *testing.T) {
 			nets = append(nets, m.build(rand.New(rand.NewPCG(rc.seed, streamInit+uint64(k)*memberStreams))))
 		}
 		_, err := trainMembers(nets, concurrent, func(k int, net *layers.Sequential) (*optim.History, error) {
-			return rc.fit(net, m, k, cli.NewProgress(io.Discard, m.name, rc.epochs))
+			return rc.fit(net, m, k, cli.NewProgress(io.Discard, m.name, m.epochs))
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -132,13 +132,16 @@ func (s *summary) writeMarkdown(w io.Writer, figures *plot.Dir) error {
 }
 
 // recipeNote describes how a model's training differs from the settings
-// sentence's: its own augmentation and weight decay, its members, and
+// sentence's: its own epochs, augmentation and weight decay, its members, and
 // whether its test set was scored once.
 func (s *summary) recipeNote(r *result) string {
 	if r.history == nil {
 		return ""
 	}
 	var notes []string
+	if r.epochs != s.epochs {
+		notes = append(notes, fmt.Sprintf("%d epochs", r.epochs))
+	}
 	if d := r.distortion; d != nil {
 		notes = append(notes, "training images "+d.String()+", anew every epoch, instead of the shifts")
 	}
