@@ -344,7 +344,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 		results = append(results, r)
 	}
 
-	s := &summary{results: results, eval: eval, batch: cfg.Batch, epochs: cfg.Epochs, lr: cfg.LR, seed: cfg.Seed,
+	// The settings' epochs: the models', when they all train as long.
+	epochs := chosen[0].epochs
+	for _, m := range chosen {
+		if m.epochs != epochs {
+			epochs = cfg.Epochs
+		}
+	}
+	s := &summary{results: results, eval: eval, batch: cfg.Batch, epochs: epochs, lr: cfg.LR, seed: cfg.Seed,
 		optimizer: *optimizer, shift: *shift, data: digits.Describe(train, eval), nTrain: train.Len(),
 		validation: *val > 0, quick: cfg.Quick, synthetic: src.Synthetic}
 	figures, err := s.writeFigures(cfg.Out)
