@@ -11,8 +11,8 @@ package main
 // average errs less often than a typical member, and its probabilities are
 // better calibrated (a lower cross-entropy). The price is the training
 // and the evaluation of every member; the members are independent, so they
-// train at once, one goroutine each, and two cores train three networks in
-// about 1.5 times the single-core time of one.
+// train at once, one goroutine each, which keeps every core busy: two
+// cores train them in about half the time that one core would take.
 
 import (
 	"errors"

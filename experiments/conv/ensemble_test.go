@@ -160,7 +160,7 @@ func TestEnsembleConcurrent(t *testing.T) {
 	}
 }
 
-// conv2d-best is an ensemble of three networks: three times the
+// conv2d-best as an ensemble of three networks: three times the
 // parameters, a note in the summary, a progress line per member, a loss
 // curve without a test line, a checkpoint per member that loads back to
 // the same results; -members 1 trains exactly the one network of conv2d
@@ -170,7 +170,7 @@ func TestEnsembleRun(t *testing.T) {
 	ckpt := filepath.Join(dir, "best.ckpt")
 	args := append([]string{"-quick", "-epochs", "2", "-out", dir, "-distort", "10,0.1,1"}, digits.TestFlags()...)
 	var out, progress, loaded bytes.Buffer
-	if err := run(append(args, "-model", "conv2d-best", "-save", ckpt), &out, &progress); err != nil {
+	if err := run(append(args, "-model", "conv2d-best", "-members", "3", "-save", ckpt), &out, &progress); err != nil {
 		t.Fatal(err)
 	}
 	best := cli.FindRow(out.String(), "conv2d-best")
@@ -193,7 +193,7 @@ func TestEnsembleRun(t *testing.T) {
 	if err != nil || !strings.Contains(string(svg), "conv2d-best (mean of 3 members) train") || strings.Contains(string(svg), " test<") {
 		t.Errorf("loss.svg: want the members' mean train curve and no test curve (%v)", err)
 	}
-	if err := run(append(args, "-model", "conv2d-best", "-load", filepath.Join(dir, "best.ckpt")), &loaded, io.Discard); err != nil {
+	if err := run(append(args, "-model", "conv2d-best", "-members", "3", "-load", filepath.Join(dir, "best.ckpt")), &loaded, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	if again := cli.FindRow(loaded.String(), "conv2d-best"); again[2] != "loaded" || !slices.Equal(best[5:8], again[5:8]) {
