@@ -123,7 +123,7 @@ func CNNFigure(runs []*Comparison) *plot.BarChart {
 		return nil
 	}
 	f := plot.NewBarChart("Training the CNNs on USPS, batch 32 (nndiy in float64)",
-		fmt.Sprintf("seconds per epoch, median of %d runs (shorter is faster)", len(runs)), "Conv1D net", "2-D CNN")
+		"seconds per epoch, "+ofRuns(len(runs))+" (shorter is faster)", "Conv1D net", "2-D CNN")
 	f.Format, f.OthersLabel = "%.2f s", "each run"
 	for _, side := range cnnSides {
 		per := make([][]float64, 2)
@@ -219,7 +219,7 @@ func gemmRates(c *Comparison, side string) []float64 {
 func ComparisonFigures(runs []*Comparison) (epochs, gemm *plot.BarChart) {
 	n := len(runs)
 	epochs = plot.NewBarChart("Training on USPS, batch 32, one thread",
-		fmt.Sprintf("seconds per epoch, median of %d runs (shorter is faster)", n), "MLP", "auto-encoder")
+		"seconds per epoch, "+ofRuns(n)+" (shorter is faster)", "MLP", "auto-encoder")
 	epochs.Format, epochs.OthersLabel = "%.3f s", "each run"
 	for _, side := range trainingSides {
 		per := make([][]float64, 2)
@@ -237,7 +237,7 @@ func ComparisonFigures(runs []*Comparison) (epochs, gemm *plot.BarChart) {
 		labels = append(labels, p.Label)
 	}
 	gemm = plot.NewBarChart("Matrix products in float64",
-		fmt.Sprintf("GFLOPS, median of %d runs (longer is faster)", n), labels...)
+		"GFLOPS, "+ofRuns(n)+" (longer is faster)", labels...)
 	gemm.Format, gemm.OthersLabel = "%.1f", "each run"
 	for _, side := range gemmSides {
 		per := make([][]float64, len(gemmFigureProducts))
@@ -275,9 +275,21 @@ func addMedianBars(b *plot.BarChart, name string, per [][]float64) {
 			found = true
 		}
 	}
-	if found {
-		b.Add(name, medians).AddOthers(per)
+	if !found {
+		return
 	}
+	s := b.Add(name, medians)
+	if len(per) > 0 && len(per[0]) > 1 { // one run's dot would sit on its bar
+		s.AddOthers(per)
+	}
+}
+
+// ofRuns says what a bar stands for: "one run" or "median of n runs".
+func ofRuns(n int) string {
+	if n == 1 {
+		return "one run"
+	}
+	return fmt.Sprintf("median of %d runs", n)
 }
 
 // WriteComparisonFigures reads the compare.py --json files and writes into
