@@ -42,15 +42,16 @@ func TestRunQuick(t *testing.T) {
 	if r.Conv1D == nil || r.Conv2D == nil {
 		t.Fatalf("no CNN results: %+v, %+v", r.Conv1D, r.Conv2D)
 	}
-	for _, tm := range []Timing{r.MLP.Timing, r.Autoencoder.Timing, r.Conv1D.Timing, r.Conv2D.Timing} {
+	for i, tm := range []Timing{r.MLP.Timing, r.Autoencoder.Timing, r.Conv1D.Timing, r.Conv2D.Timing} {
+		name := []string{"MLP", "auto-encoder", "Conv1D net", "2-D CNN"}[i]
 		if len(tm.EpochSeconds) != quickEpochs || !(tm.SecPerEpoch > 0) || !(tm.SamplesPerSec > 0) {
-			t.Errorf("timing %+v", tm)
+			t.Errorf("%s: timing %+v", name, tm)
 		}
 		if tm.SecPerEpoch != tm.EpochSeconds[1] {
-			t.Errorf("sec per epoch %g, want the second epoch's %g", tm.SecPerEpoch, tm.EpochSeconds[1])
+			t.Errorf("%s: sec per epoch %g, want the second epoch's %g", name, tm.SecPerEpoch, tm.EpochSeconds[1])
 		}
 		if _, ok := processCPU(); ok && (len(tm.EpochCPUSeconds) != quickEpochs || !(tm.CPUSecPerEpoch > 0)) {
-			t.Errorf("CPU seconds %v, per epoch %g", tm.EpochCPUSeconds, tm.CPUSecPerEpoch)
+			t.Errorf("%s: CPU seconds %v, per epoch %g", name, tm.EpochCPUSeconds, tm.CPUSecPerEpoch)
 		}
 		// A step that allocates does so at every step, the same way: at
 		// least one allocation per step. Fewer is the runtime refilling
@@ -58,7 +59,7 @@ func TestRunQuick(t *testing.T) {
 		// loaded machine or the race detector makes likelier; the
 		// layers' and optim's AllocsPerRun tests pin the steps at 0.
 		if tm.AllocsPerStep >= 1 {
-			t.Errorf("%g allocations per step, want none", tm.AllocsPerStep)
+			t.Errorf("%s: %g allocations per step, want none", name, tm.AllocsPerStep)
 		}
 	}
 	// Random labels: the accuracy is a fraction, not a score to meet.
