@@ -19,12 +19,21 @@ import (
 
 func TestQuickRun(t *testing.T) {
 	dir := t.TempDir()
+	args := append([]string{"-quick", "-out", dir, "-markdown"}, digits.TestFlags()...)
+	chosen := models
+	if testing.Short() {
+		// The five networks of conv2d-best are as many as the four
+		// others together; TestBestRecipe and TestEnsembleRun train it.
+		// -short is the arm64 run under QEMU, some 30 times slower.
+		chosen = models[:4]
+		args = append(args, "-model", "conv1d,conv2d,wide,branches")
+	}
 	var out bytes.Buffer
-	if err := run(append([]string{"-quick", "-out", dir, "-markdown"}, digits.TestFlags()...), &out, io.Discard); err != nil {
+	if err := run(args, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	md := out.String()
-	for _, m := range models {
+	for _, m := range chosen {
 		r := cli.FindRow(md, m.name)
 		// model, parameters, epochs, train loss, train accuracy, test
 		// loss, test accuracy, test errors, time: no target beside a
@@ -62,8 +71,12 @@ func TestQuickRun(t *testing.T) {
 // trains exactly as conv2d does without shifts.
 func TestBestRecipe(t *testing.T) {
 	args := append([]string{"-quick", "-epochs", "2", "-model", "conv2d,conv2d-best", "-out", t.TempDir()}, digits.TestFlags()...)
+	first := args
+	if testing.Short() { // two networks of conv2d-best rather than five (see TestQuickRun)
+		first = append(slices.Clip(args), "-members", "2")
+	}
 	var out bytes.Buffer
-	if err := run(args, &out, io.Discard); err != nil {
+	if err := run(first, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	plain, best := cli.FindRow(out.String(), "conv2d"), cli.FindRow(out.String(), "conv2d-best")
