@@ -120,9 +120,9 @@ func momentumStep(theta, grad, buf []float64, lr, mu, damp, wd float64, nesterov
 // nesterovStep is momentumStep for the CNNs' recipe, Nesterov momentum
 // without dampening or weight decay after the first step, with the
 // branches taken out of the loop: the same arithmetic, so the same bits
-// (TestNesterovStep), in less than half the time on the Conv1D net's
-// 406 400 weights, where the general loop took 11 % of a training step
-// (docs/performance.md).
+// (TestNesterovStep). On the Conv1D net's Linear(4064, 100), 406 500
+// parameters, the update fell from 19 % to 7.6 % of a one-core profile of
+// a training step, about 1.7 to 0.6 ms (docs/performance.md).
 func nesterovStep(theta, grad, buf []float64, lr, mu float64) {
 	grad, buf = grad[:len(theta)], buf[:len(theta)]
 	for i, g := range grad {

@@ -222,6 +222,10 @@ func storeTile(c []float64, ldc, rows, cols int, alpha float64, acc *[gemmMR * g
 	}
 }
 
+// packRows is how many rows of a source packA (transposed) and packB (not
+// transposed) read before moving to the next micro-panel.
+const packRows = 8
+
 // packA copies op(a)[i0:i1, p0:p1] into ap as micro-panels of gemmMR rows:
 // micro-panel r holds rows i0+r·MR … i0+r·MR+MR−1, column by column, so that
 // the micro-kernel reads MR consecutive values for each p:
@@ -241,15 +245,15 @@ func packA(ap, a []float64, transA bool, m, k, i0, i1, p0, p1 int) {
 	}
 	if transA {
 		// Row p of a holds column p of op(a): its values i0…i1 go to the
-		// same p of every micro-panel. The rows are taken eight at a time,
-		// so that each micro-panel gets 8·MR values in a row, four whole
-		// cache lines: one row at a time wrote 32 bytes to each panel, at
-		// a stride of kc·MR values (8 KiB for kc = 256) that maps every
-		// write to one set of the L1 cache, and the half-written lines
-		// went back and forth to L2.
-		const rowsAtOnce = 8
-		for q0 := 0; q0 < kc; q0 += rowsAtOnce {
-			q1 := min(q0+rowsAtOnce, kc)
+		// same p of every micro-panel. The rows are taken packRows at a
+		// time, so that each micro-panel gets 8·MR values in a row, four
+		// whole cache lines: one row at a time wrote 32 bytes to each
+		// panel, at a stride of kc·MR values (8 KiB for kc = 256), which
+		// maps every write to one set of the L1 cache. The gain was small:
+		// packing went from 0.44 to 0.40 of the micro-kernel's time in the
+		// 2-D CNN's step (docs/performance.md).
+		for q0 := 0; q0 < kc; q0 += packRows {
+			q1 := min(q0+packRows, kc)
 			for r := range panels {
 				for p := q0; p < q1; p++ {
 					scatter4(ap[(r*kc+p)*gemmMR:], a[(p0+p)*m+i0+r*gemmMR:(p0+p)*m+i1])
@@ -297,10 +301,9 @@ func packB(bp, b []float64, transB bool, n, k, p0, p1, j0, j1 int) {
 	}
 	if !transB {
 		// Row p of b is row p of op(b): its values j0…j1 go to the same p
-		// of every micro-panel, eight rows at a time as in packA.
-		const rowsAtOnce = 8
-		for q0 := 0; q0 < kc; q0 += rowsAtOnce {
-			q1 := min(q0+rowsAtOnce, kc)
+		// of every micro-panel, packRows rows at a time as in packA.
+		for q0 := 0; q0 < kc; q0 += packRows {
+			q1 := min(q0+packRows, kc)
 			for r := range panels {
 				for p := q0; p < q1; p++ {
 					scatter8(bp[(r*kc+p)*gemmNR:], b[(p0+p)*n+j0+r*gemmNR:(p0+p)*n+j1])
