@@ -588,13 +588,19 @@ def build_nndiy(tmp, name, env):
     return out
 
 
-def run_nndiy(binary, args, gemm, env=None, cnn_only=False):
-    mlp, cnn = args.nets in ("all", "mlp") and not cnn_only, args.nets in ("all", "cnn")
+def nndiy_command(binary, args, gemm, mlp, cnn):
+    """The command line of experiments/bench -json with compare.py's settings."""
     cmd = [str(binary), "-json", "-epochs", str(args.epochs), "-batch", str(args.batch),
            "-lr", str(args.lr), "-seed", str(args.seed), "-gemm=" + str(gemm).lower(),
            "-train=" + str(mlp).lower(), "-cnn=" + str(cnn).lower()]
     if args.data:
         cmd += ["-data", args.data]
+    return cmd
+
+
+def run_nndiy(binary, args, gemm, env=None, cnn_only=False):
+    mlp, cnn = args.nets in ("all", "mlp") and not cnn_only, args.nets in ("all", "cnn")
+    cmd = nndiy_command(binary, args, gemm, mlp, cnn)
     res = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, **(env or {})))
     if res.returncode != 0:
         sys.exit(f"compare.py: {' '.join(cmd)} failed:\n{res.stderr}")
@@ -607,10 +613,7 @@ def run_nndiy_pair(binary, args):
     result is the first copy's, with each network's s/epoch the mean of
     the two copies' and their throughput against one copy alone measured
     by the report (the machine's own ceiling for a 2-core speed-up)."""
-    cmd = [str(binary), "-json", "-epochs", str(args.epochs), "-batch", str(args.batch),
-           "-lr", str(args.lr), "-seed", str(args.seed), "-gemm=false", "-train=false", "-cnn=true"]
-    if args.data:
-        cmd += ["-data", args.data]
+    cmd = nndiy_command(binary, args, gemm=False, mlp=False, cnn=True)
     env = dict(os.environ, GOMAXPROCS="1")
     procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
     outs = []
