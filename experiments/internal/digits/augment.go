@@ -63,7 +63,11 @@ var Identity = Warp{Scale: 1}
 // interpolation); points outside src read 0 (the background). With the
 // identity, or a whole-pixel shift, every point falls on a pixel and dst is
 // src, or src shifted as by Shift, exactly. dst and src must not overlap.
-func (w Warp) Apply(dst, src []float64) {
+func (w Warp) Apply(dst, src []float64) { w.apply(dst, src, nil) }
+
+// apply is Apply with each pixel of dst first moved by the field's
+// displacement at that pixel (none for a nil field), then read through w.
+func (w Warp) apply(dst, src []float64, field *Field) {
 	const s = data.USPSSide
 	const centre = (s - 1) / 2.0 // 7.5, between the two middle pixels
 	// The inverse of "rotate by a then scale by k": rotate by −a and divide
@@ -79,7 +83,11 @@ func (w Warp) Apply(dst, src []float64) {
 	}
 	for r := range s {
 		for c := range s {
-			x, y := float64(c)-centre-w.DX, float64(r)-centre-w.DY
+			x, y := float64(c), float64(r)
+			if field != nil {
+				x, y = x+field.DX[r*s+c], y+field.DY[r*s+c]
+			}
+			x, y = x-centre-w.DX, y-centre-w.DY
 			sx := float64(cos*x) + float64(sin*y) + centre
 			sy := float64(cos*y) - float64(sin*x) + centre
 			c0, r0 := math.Floor(sx), math.Floor(sy)
@@ -94,9 +102,12 @@ func (w Warp) Apply(dst, src []float64) {
 
 // A Distortion draws random Warps: an angle uniform in ±MaxDegrees degrees,
 // a scale uniform in 1 ± MaxScale, and a shift uniform in ±MaxShift pixels
-// along each axis (not only whole pixels).
+// along each axis (not only whole pixels). With Elastic above 0, Distort
+// also bends each digit by a random Field drawn by DrawField(Elastic,
+// Sigma): an elastic distortion.
 type Distortion struct {
 	MaxDegrees, MaxScale, MaxShift float64
+	Elastic, Sigma                 float64
 }
 
 // Draw returns a Warp drawn from rng, always four numbers in the same
@@ -117,7 +128,11 @@ func (d Distortion) String() string {
 	if d.MaxShift == 1 {
 		pixels = "pixel"
 	}
-	return fmt.Sprintf("rotated by up to %g°, scaled by up to %g %%, shifted by up to %g %s", d.MaxDegrees, 100*d.MaxScale, d.MaxShift, pixels)
+	desc := fmt.Sprintf("rotated by up to %g°, scaled by up to %g %%, shifted by up to %g %s", d.MaxDegrees, 100*d.MaxScale, d.MaxShift, pixels)
+	if d.Elastic > 0 {
+		desc += fmt.Sprintf(", bent by an elastic field (α = %g, σ = %g pixels)", d.Elastic, d.Sigma)
+	}
+	return desc
 }
 
 // Distort sets each image (row) of dst to the same row of src distorted by
@@ -128,7 +143,15 @@ func Distort(dst, src *tensor.Tensor, d Distortion, rng *rand.Rand) {
 	if !tensor.SameShape(dst, src) || src.Cols() != data.USPSPixels {
 		panic(fmt.Sprintf("digits.Distort: dst shape %v and src shape %v, need both n×256", dst.Shape, src.Shape))
 	}
+	var field *Field
+	if d.Elastic > 0 {
+		field = new(Field)
+	}
 	for i := range src.Rows() {
-		d.Draw(rng).Apply(row(dst, i), row(src, i))
+		w := d.Draw(rng)
+		if field != nil {
+			field.Draw(d.Elastic, d.Sigma, rng)
+		}
+		w.apply(row(dst, i), row(src, i), field)
 	}
 }

@@ -362,3 +362,85 @@ func TestDistort(t *testing.T) {
 		t.Error("Distorted: redraw did not draw new distortions")
 	}
 }
+
+func TestField(t *testing.T) {
+	img := Image(Generate(1, 3), 0)
+	dst, want := make([]float64, data.USPSPixels), make([]float64, data.USPSPixels)
+	// A field that moves every pixel alike is a shift: reading one pixel
+	// to the right moves the digit one pixel to the left.
+	var f Field
+	for i := range f.DX {
+		f.DX[i], f.DY[i] = 1, -2
+	}
+	Identity.apply(dst, img, &f)
+	Shift(want, img, -1, 2)
+	if !slices.Equal(dst, want) {
+		t.Error("a constant field differs from Shift")
+	}
+
+	// Smoothing keeps a constant map constant, scaled by alpha, where the
+	// kernel stays inside the image (σ = 1: 3 pixels from each edge).
+	var m [data.USPSPixels]float64
+	for i := range m {
+		m[i] = 0.5
+	}
+	smooth(&m, gaussian(1), 4)
+	for r := 3; r < 13; r++ {
+		for c := 3; c < 13; c++ {
+			if v := m[r*16+c]; math.Abs(v-2) > 1e-12 {
+				t.Fatalf("smoothed constant 0.5 × 4 at (%d, %d) = %v, want 2", r, c, v)
+			}
+		}
+	}
+	if v := m[0]; v >= 2 || v <= 0.5 { // the corner reads zeros outside the image
+		t.Errorf("smoothed corner = %v, want between 0.5 and 2", v)
+	}
+
+	// Draw: same seed, same field; another seed, another.
+	var a, b, c Field
+	a.Draw(8, 2, rand.New(rand.NewPCG(1, 1)))
+	b.Draw(8, 2, rand.New(rand.NewPCG(1, 1)))
+	c.Draw(8, 2, rand.New(rand.NewPCG(2, 1)))
+	if a != b || a == c {
+		t.Error("Field.Draw: the same seed gives different fields, or another seed the same")
+	}
+	// Its size, over 200 fields, inside the image (away from the zeros
+	// read outside): for σ = 2, a standard deviation of α · √⅓ · 2σ√π⁻¹
+	// = 0.0815 α (√⅓ for the uniform noise, ∑k² = 1/(2σ√π) per axis for
+	// the kernel), 0.65 pixels for α = 8; and smooth: neighbours, whose
+	// correlation is exp(−1/(4σ²)), differ by √(2(1 − e^(−1/16))) = 0.35
+	// times that.
+	rng := rand.New(rand.NewPCG(3, 1))
+	sum2, step2, n := 0.0, 0.0, 0
+	for range 200 {
+		a.Draw(8, 2, rng)
+		for r := 4; r < 12; r++ {
+			for col := 4; col < 12; col++ {
+				i := r*16 + col
+				sum2 += a.DX[i] * a.DX[i]
+				step2 += (a.DX[i+1] - a.DX[i]) * (a.DX[i+1] - a.DX[i])
+				n++
+			}
+		}
+	}
+	std, step := math.Sqrt(sum2/float64(n)), math.Sqrt(step2/float64(n))
+	if math.Abs(std-0.652) > 0.03 || math.Abs(step/std-0.35) > 0.03 {
+		t.Errorf("Field α = 8, σ = 2: standard deviation %.3f pixels, neighbours differ by %.3f of it; want 0.652 and 0.35", std, step/std)
+	}
+
+	// Distort with an elastic field: deterministic, and not the affine
+	// distortion alone.
+	src := Generate(10, 1).X
+	d := Distortion{MaxDegrees: 10, MaxScale: 0.1, MaxShift: 1, Elastic: 8, Sigma: 2}
+	e1, e2, affine := tensor.New(src.Shape...), tensor.New(src.Shape...), tensor.New(src.Shape...)
+	Distort(e1, src, d, rand.New(rand.NewPCG(1, 5)))
+	Distort(e2, src, d, rand.New(rand.NewPCG(1, 5)))
+	d.Elastic = 0
+	Distort(affine, src, d, rand.New(rand.NewPCG(1, 5)))
+	if !slices.Equal(e1.Data, e2.Data) {
+		t.Error("Distort with a field: the same seed gives different images")
+	}
+	if slices.Equal(e1.Data, affine.Data) {
+		t.Error("Distort with a field gives the affine distortion alone")
+	}
+}

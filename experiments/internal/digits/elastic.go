@@ -1,0 +1,88 @@
+package digits
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/nndiy/nndiy/data"
+)
+
+// A Field is an elastic distortion of a 16×16 digit (Simard, Steinkraus
+// and Platt, "Best practices for convolutional neural networks applied to
+// visual document analysis", 2003): pixel i of the distorted digit is
+// read DX[i] pixels to the right and DY[i] pixels below where it is. Each
+// displacement is random, but neighbouring pixels move nearly alike, so
+// that strokes bend and thicken, as another hand would draw them, rather
+// than break into noise.
+type Field struct {
+	DX, DY [data.USPSPixels]float64
+}
+
+// Draw sets f to a new random field from rng, as Simard et al. draw it:
+// every displacement uniform in −1 … 1, then each of the two maps smoothed
+// by a Gaussian of standard deviation sigma pixels (zero outside the
+// image), then scaled by alpha pixels. A small sigma gives a field of
+// independent jitters, a large one a field that barely varies, nearly a
+// shift; in between, with alpha a few times sigma, strokes bend. Draw uses
+// 512 numbers from rng, the DX map first, in row-major order.
+func (f *Field) Draw(alpha, sigma float64, rng *rand.Rand) {
+	for i := range f.DX {
+		f.DX[i] = 2*rng.Float64() - 1
+	}
+	for i := range f.DY {
+		f.DY[i] = 2*rng.Float64() - 1
+	}
+	kernel := gaussian(sigma)
+	smooth(&f.DX, kernel, alpha)
+	smooth(&f.DY, kernel, alpha)
+}
+
+// gaussian returns the weights of a Gaussian of standard deviation sigma
+// at −r … r, r = ⌈3σ⌉, normalised to sum to 1.
+func gaussian(sigma float64) []float64 {
+	r := int(math.Ceil(3 * sigma))
+	k := make([]float64, 2*r+1)
+	sum := 0.0
+	for i := range k {
+		d := float64(i - r)
+		k[i] = math.Exp(-d * d / (2 * sigma * sigma))
+		sum += k[i]
+	}
+	for i := range k {
+		k[i] /= sum
+	}
+	return k
+}
+
+// smooth convolves the 16×16 map m with the Gaussian kernel along the
+// rows, then along the columns (a 2-D Gaussian is the product of two 1-D
+// ones), reading 0 outside the image, and scales it by alpha. Products are
+// rounded before they are added (float64(…)), so that no platform fuses
+// them and every machine draws the same field.
+func smooth(m *[data.USPSPixels]float64, kernel []float64, alpha float64) {
+	const s = data.USPSSide
+	r := len(kernel) / 2
+	var tmp [data.USPSPixels]float64
+	for y := range s { // along the rows
+		for x := range s {
+			sum := 0.0
+			for j, w := range kernel {
+				if xx := x + j - r; xx >= 0 && xx < s {
+					sum += float64(w * m[y*s+xx])
+				}
+			}
+			tmp[y*s+x] = sum
+		}
+	}
+	for y := range s { // along the columns
+		for x := range s {
+			sum := 0.0
+			for j, w := range kernel {
+				if yy := y + j - r; yy >= 0 && yy < s {
+					sum += float64(w * tmp[yy*s+x])
+				}
+			}
+			m[y*s+x] = alpha * sum
+		}
+	}
+}
