@@ -21,6 +21,8 @@ import (
 	"math"
 	"sync"
 
+	"github.com/nndiy/nndiy/data"
+	"github.com/nndiy/nndiy/experiments/internal/cli"
 	"github.com/nndiy/nndiy/experiments/internal/digits"
 	"github.com/nndiy/nndiy/layers"
 	"github.com/nndiy/nndiy/optim"
@@ -92,40 +94,82 @@ func meanHistory(hs []*optim.History) *optim.History {
 
 // ensembleProbabilities returns the ensemble's probabilities on the
 // examples x, an n×10 matrix: for each example, the mean over the members
-// of their softmax probabilities, as PyTorch users write
+// and over the views of the example of their softmax probabilities, as
+// PyTorch users write, for one view,
 //
 //	torch.stack([F.softmax(net(x), dim=1) for net in nets]).mean(dim=0)
 //
-// (summed over the members in order, then divided by their number). The
-// members run forward passes only, in batches of batchSize examples.
-func ensembleProbabilities(nets []*layers.Sequential, x *tensor.Tensor, batchSize int) *tensor.Tensor {
+// (summed over the views, each over the members in order, then divided by
+// their number). views are the distortions of each example the members
+// see (test-time augmentation, see testViews); nil or the identity alone:
+// the examples themselves. The members run forward passes only, in batches
+// of batchSize examples.
+func ensembleProbabilities(nets []*layers.Sequential, views []digits.Warp, x *tensor.Tensor, batchSize int) *tensor.Tensor {
+	if len(views) == 0 {
+		views = []digits.Warp{digits.Identity}
+	}
 	n := x.Shape[0]
 	size := x.Len() / n
 	p := tensor.New(n, digits.Classes)
 	view := &tensor.Tensor{Shape: append([]int(nil), x.Shape...)}
+	var warped []float64 // a batch of distorted examples, for views other than the identity
 	softmax := layers.NewSoftmax()
 	for lo := 0; lo < n; lo += batchSize {
 		hi := min(lo+batchSize, n)
-		view.Shape[0], view.Data = hi-lo, x.Data[lo*size:hi*size]
+		view.Shape[0] = hi - lo
 		sum := p.Data[lo*digits.Classes : hi*digits.Classes]
-		for _, net := range nets {
-			for i, v := range softmax.Forward(net.Forward(view)).Data {
-				sum[i] += v
+		for _, w := range views {
+			view.Data = x.Data[lo*size : hi*size]
+			if w != digits.Identity {
+				if size != data.USPSPixels {
+					panic(fmt.Sprintf("conv.ensembleProbabilities: views of examples of shape %v, need 16×16 images", x.Shape[1:]))
+				}
+				if warped == nil {
+					warped = make([]float64, batchSize*size)
+				}
+				warped = warped[:len(view.Data)]
+				for i := range hi - lo {
+					w.Apply(warped[i*size:(i+1)*size], view.Data[i*size:(i+1)*size])
+				}
+				view.Data = warped
+			}
+			for _, net := range nets {
+				for i, v := range softmax.Forward(net.Forward(view)).Data {
+					sum[i] += v
+				}
 			}
 		}
 	}
 	for i := range p.Data {
-		p.Data[i] /= float64(len(nets))
+		p.Data[i] /= float64(len(nets) * len(views))
 	}
 	return p
+}
+
+// testViews returns the n views of a test digit that an ensemble averages
+// (test-time augmentation): the digit itself, and for n = 5 the digit
+// moved by one pixel left, right, up and down, for n = 9 also along the
+// four diagonals. The networks were trained on digits moved by up to a
+// pixel, so each view is a digit they know, and where a digit sits near
+// the edge of what they learnt, the views around it outvote the one.
+func testViews(n int) ([]digits.Warp, error) {
+	shifts := [][2]float64{{0, 0}, {-1, 0}, {1, 0}, {0, -1}, {0, 1}, {-1, -1}, {1, -1}, {-1, 1}, {1, 1}}
+	if n != 1 && n != 5 && n != 9 {
+		return nil, cli.Usagef("-views must be 1, 5 or 9, have %d", n)
+	}
+	views := make([]digits.Warp, n)
+	for i, s := range shifts[:n] {
+		views[i] = digits.Warp{Scale: 1, DX: s[0], DY: s[1]}
+	}
+	return views, nil
 }
 
 // ensembleScore returns the ensemble's loss on the examples x with labels,
 // the cross-entropy of its averaged probabilities, −mean log p̄(label) (as
 // PyTorch's nll_loss(torch.log(p), labels)), and its prediction for each
 // example, the class of highest averaged probability.
-func ensembleScore(nets []*layers.Sequential, x *tensor.Tensor, labels []int, batchSize int) (loss float64, pred []int) {
-	p := ensembleProbabilities(nets, x, batchSize)
+func ensembleScore(nets []*layers.Sequential, views []digits.Warp, x *tensor.Tensor, labels []int, batchSize int) (loss float64, pred []int) {
+	p := ensembleProbabilities(nets, views, x, batchSize)
 	if len(labels) != p.Shape[0] {
 		panic(fmt.Sprintf("conv.ensembleScore: %d labels for %d examples", len(labels), p.Shape[0]))
 	}

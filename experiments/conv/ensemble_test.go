@@ -64,7 +64,7 @@ func TestEnsembleProbabilities(t *testing.T) {
 		wantLoss -= math.Log(want[n*10+l]) / 5
 	}
 	for _, batch := range []int{5, 2, 1} {
-		p := ensembleProbabilities(nets, x, batch)
+		p := ensembleProbabilities(nets, nil, x, batch)
 		if !slices.Equal(p.Shape, []int{5, 10}) {
 			t.Fatalf("batch %d: shape %v, want [5 10]", batch, p.Shape)
 		}
@@ -73,7 +73,7 @@ func TestEnsembleProbabilities(t *testing.T) {
 				t.Fatalf("batch %d: probability %d is %v, want %v", batch, i, v, want[i])
 			}
 		}
-		loss, pred := ensembleScore(nets, x, labels, batch)
+		loss, pred := ensembleScore(nets, nil, x, labels, batch)
 		if math.Abs(loss-wantLoss) > 1e-13 {
 			t.Errorf("batch %d: loss %v, want %v", batch, loss, wantLoss)
 		}
@@ -85,8 +85,8 @@ func TestEnsembleProbabilities(t *testing.T) {
 		}
 	}
 	// The members disagree: the ensemble is none of them.
-	one, _ := ensembleScore(nets[:1], x, labels, 5)
-	if loss, _ := ensembleScore(nets, x, labels, 5); loss == one {
+	one, _ := ensembleScore(nets[:1], nil, x, labels, 5)
+	if loss, _ := ensembleScore(nets, nil, x, labels, 5); loss == one {
 		t.Errorf("the ensemble's loss %v is its first member's", loss)
 	}
 	// An ensemble of one network is that network, up to rounding: the
@@ -99,7 +99,7 @@ func TestEnsembleProbabilities(t *testing.T) {
 	if math.Abs(one-fused) > 1e-12 {
 		t.Errorf("one member: loss %v, the fused cross-entropy gives %v", one, fused)
 	}
-	if _, pred := ensembleScore(nets[:1], x, labels, 5); !slices.Equal(pred, digits.Predict(nets[0], x, 5)) {
+	if _, pred := ensembleScore(nets[:1], nil, x, labels, 5); !slices.Equal(pred, digits.Predict(nets[0], x, 5)) {
 		t.Errorf("one member: predictions %v, Predict gives %v", pred, digits.Predict(nets[0], x, 5))
 	}
 }
@@ -216,5 +216,59 @@ func TestEnsembleRun(t *testing.T) {
 	plain, one := cli.FindRow(out.String(), "conv2d"), cli.FindRow(out.String(), "conv2d-best")
 	if !slices.Equal(plain[1:8], one[1:8]) {
 		t.Errorf("-members 1: conv2d %q and conv2d-best %q differ", plain, one)
+	}
+}
+
+// With views, the ensemble averages its probabilities on each view of a
+// digit: here the mean of its probabilities on the digits themselves and
+// on the digits shifted by digits.Shift, one pixel each way, in any batch
+// size; 1 view is the digits themselves, bit for bit.
+func TestEnsembleViews(t *testing.T) {
+	var nets []*layers.Sequential
+	for k := range 2 {
+		nets = append(nets, newLeNet(rand.New(rand.NewPCG(9, uint64(k)))))
+	}
+	x, labels := randomDigits(4, 2)
+	for _, n := range []int{5, 9} {
+		views, err := testViews(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := make([]float64, 4*10)
+		shifted := tensor.New(x.Shape...)
+		for _, w := range views {
+			for i := range 4 {
+				digits.Shift(shifted.Data[i*256:(i+1)*256], x.Data[i*256:(i+1)*256], int(w.DX), int(w.DY))
+			}
+			for i, v := range ensembleProbabilities(nets, nil, shifted, 4).Data {
+				want[i] += v / float64(n)
+			}
+		}
+		for _, batch := range []int{4, 3, 1} {
+			p := ensembleProbabilities(nets, views, x, batch)
+			for i, v := range p.Data {
+				if math.Abs(v-want[i]) > 1e-15 {
+					t.Fatalf("%d views, batch %d: probability %d is %v, want %v", n, batch, i, v, want[i])
+				}
+			}
+		}
+		if plain, _ := ensembleScore(nets, nil, x, labels, 4); func() bool {
+			loss, _ := ensembleScore(nets, views, x, labels, 4)
+			return loss == plain
+		}() {
+			t.Errorf("%d views: the loss is the digits' own", n)
+		}
+	}
+	one, err := testViews(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := ensembleProbabilities(nets, one, x, 4).Data, ensembleProbabilities(nets, nil, x, 4).Data; !slices.Equal(got, want) {
+		t.Errorf("1 view: %v, want the digits' own %v", got, want)
+	}
+	for _, bad := range []int{0, 2, 10, -1} {
+		if _, err := testViews(bad); err == nil {
+			t.Errorf("testViews(%d): no error", bad)
+		}
 	}
 }

@@ -6,8 +6,10 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/nndiy/nndiy/experiments/internal/cli"
@@ -35,15 +37,23 @@ func selectModels(names string) ([]model, error) {
 }
 
 // overrideRecipe returns the models with the augmentation, the weight
-// decay and the number of networks that the -distort, -wd and -members
-// flags set, when they are not empty (members: not 0).
-func overrideRecipe(chosen []model, distort, wd string, members int) ([]model, error) {
+// decay, the number of networks and of test views that the -distort, -wd,
+// -members and -views flags set, when they are not empty (members, views:
+// not 0).
+func overrideRecipe(chosen []model, distort, wd string, members, views int) ([]model, error) {
 	chosen = slices.Clone(chosen) // not the models themselves
 	if distort != "" {
 		var d digits.Distortion
-		if n, err := fmt.Sscanf(distort, "%g,%g,%g", &d.MaxDegrees, &d.MaxScale, &d.MaxShift); err != nil || n != 3 ||
-			d.MaxDegrees < 0 || d.MaxScale < 0 || d.MaxScale >= 1 || d.MaxShift < 0 {
-			return nil, cli.Usagef("-distort %q: want deg,scale,shift, three numbers ≥ 0, scale < 1", distort)
+		numbers := []*float64{&d.MaxDegrees, &d.MaxScale, &d.MaxShift, &d.Elastic, &d.Sigma}
+		fields := strings.Split(distort, ",")
+		bad := len(fields) != 3 && len(fields) != 5
+		for i, f := range fields[:min(len(fields), len(numbers))] {
+			v, err := strconv.ParseFloat(f, 64)
+			bad = bad || err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v)
+			*numbers[i] = v
+		}
+		if bad || d.MaxScale >= 1 || (len(fields) == 5 && d.Sigma == 0) {
+			return nil, cli.Usagef("-distort %q: want deg,scale,shift or deg,scale,shift,alpha,sigma, numbers ≥ 0, scale < 1, sigma > 0", distort)
 		}
 		for i := range chosen {
 			chosen[i].distortion = &d
@@ -64,6 +74,14 @@ func overrideRecipe(chosen []model, distort, wd string, members int) ([]model, e
 	if members > 0 {
 		for i := range chosen {
 			chosen[i].members = members
+		}
+	}
+	if views != 0 {
+		if _, err := testViews(views); err != nil {
+			return nil, err
+		}
+		for i := range chosen {
+			chosen[i].views = views
 		}
 	}
 	return chosen, nil

@@ -82,6 +82,11 @@ type model struct {
 	// probabilities are averaged (the -members flag sets it for every
 	// model). 0 and 1: one network.
 	members int
+	// views is the number of views of each evaluation digit whose
+	// probabilities are averaged (testViews: 5 or 9, the digit and its
+	// one-pixel shifts; 0 and 1: the digit alone; the -views flag sets it
+	// for every model).
+	views int
 	// testOnce scores the test set once, after training, rather than
 	// after every epoch for the curves: the model reports its test score
 	// once, its recipe chosen on validation. With -val the validation set
@@ -227,9 +232,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	modelNames := fs.String("model", "all", "networks to train: all, or a comma-separated list of conv1d, conv2d, wide, branches, conv2d-best")
 	optimizer := fs.String("optimizer", "nesterov", "update rule: nesterov (SGD, momentum 0.9) or adam")
 	shift := fs.Int("shift", 1, "shift training images by up to `n` pixels, anew every epoch (0: no augmentation)")
-	distort := fs.String("distort", "", "distort every training image anew each epoch, rotated by up to `deg,scale,shift` degrees, scaled by up to 1 ± scale, shifted by up to shift pixels, for every model (default: each model's own augmentation)")
+	distort := fs.String("distort", "", "distort every training image anew each epoch, rotated by up to `deg,scale,shift[,alpha,sigma]` degrees, scaled by up to 1 ± scale, shifted by up to shift pixels, and with alpha > 0 bent by an elastic field of alpha pixels smoothed over sigma, for every model (default: each model's own augmentation)")
 	wd := fs.String("wd", "", "SGD's weight decay `λ` for every model (default: each model's own)")
 	members := fs.Int("members", 0, "train `n` networks of each chosen model at once and average their probabilities (default: each model's own, 1 but for conv2d-best)")
+	views := fs.Int("views", 0, "average the probabilities over `n` views of each evaluation digit: 1 (the digit), 5 (and its shifts by a pixel left, right, up, down) or 9 (and diagonally) (default: each model's own)")
 	val := fs.Float64("val", 0, "hold out this `fraction` of the training set and evaluate on it instead of the test set")
 	save := fs.String("save", "", "write the trained weights to `file` (several networks: file.conv1d.ext, file.conv2d.ext, …)")
 	load := fs.String("load", "", "evaluate the weights in `file` instead of training (named as for -save)")
@@ -246,7 +252,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if chosen, err = overrideRecipe(chosen, *distort, *wd, *members); err != nil {
+	if chosen, err = overrideRecipe(chosen, *distort, *wd, *members, *views); err != nil {
 		return err
 	}
 	epochsGiven := false
@@ -333,11 +339,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 		// the network, or of the ensemble's averaged probabilities.
 		start := time.Now()
 		xEval := asExamples(eval.X, m.shape)
-		if len(r.members) == 1 {
+		if len(r.members) == 1 && m.views <= 1 {
 			r.loss, _ = optim.Evaluate(r.net, loss, xEval, rc.evalY, 500, nil)
 			r.pred = digits.Predict(r.net, xEval, 500)
 		} else {
-			r.loss, r.pred = ensembleScore(r.members, xEval, eval.Labels, 500)
+			views, err := testViews(max(m.views, 1))
+			if err != nil {
+				return err
+			}
+			r.loss, r.pred = ensembleScore(r.members, views, xEval, eval.Labels, 500)
 		}
 		r.confusion = digits.NewConfusion(eval.Labels, r.pred)
 		r.evalTime = time.Since(start)

@@ -131,29 +131,31 @@ func (s *summary) writeMarkdown(w io.Writer, figures *plot.Dir) error {
 	return nil
 }
 
-// recipeNote describes how a model's training differs from the settings
-// sentence's: its own epochs, augmentation and weight decay, its members, and
-// whether its test set was scored once.
+// recipeNote describes how a model's training and evaluation differ from
+// the settings sentence's: its own epochs, augmentation and weight decay,
+// its members, whether its test set was scored once, and its test views.
 func (s *summary) recipeNote(r *result) string {
-	if r.history == nil {
-		return ""
-	}
 	var notes []string
-	if r.epochs != s.epochs {
-		notes = append(notes, fmt.Sprintf("%d epochs", r.epochs))
+	if r.history != nil { // trained here, not loaded
+		if r.epochs != s.epochs {
+			notes = append(notes, fmt.Sprintf("%d epochs", r.epochs))
+		}
+		if d := r.distortion; d != nil {
+			notes = append(notes, "training images "+d.String()+", anew every epoch, instead of the shifts")
+		}
+		if r.weightDecay > 0 {
+			notes = append(notes, fmt.Sprintf("weight decay %g", r.weightDecay))
+		}
+		if n := len(r.members); n > 1 {
+			notes = append(notes, fmt.Sprintf("an ensemble of %d such networks trained at once from their own initial weights and augmentations, "+
+				"its prediction the mean of their softmax probabilities (train loss and accuracy: the members' mean)", n))
+		}
+		if r.testOnce && !s.validation {
+			notes = append(notes, "the test set scored once, after training (no test curve)")
+		}
 	}
-	if d := r.distortion; d != nil {
-		notes = append(notes, "training images "+d.String()+", anew every epoch, instead of the shifts")
-	}
-	if r.weightDecay > 0 {
-		notes = append(notes, fmt.Sprintf("weight decay %g", r.weightDecay))
-	}
-	if n := len(r.members); n > 1 {
-		notes = append(notes, fmt.Sprintf("an ensemble of %d such networks trained at once from their own initial weights and augmentations, "+
-			"its prediction the mean of their softmax probabilities (train loss and accuracy: the members' mean)", n))
-	}
-	if r.testOnce && !s.validation {
-		notes = append(notes, "the test set scored once, after training (no test curve)")
+	if r.views > 1 {
+		notes = append(notes, fmt.Sprintf("each evaluated digit read in %d views, itself and moved by a pixel, their probabilities averaged", r.views))
 	}
 	if notes == nil {
 		return ""
