@@ -2,7 +2,7 @@ package main
 
 // The command line's plumbing: which models -model names, what -distort
 // and -wd change, and where -save writes each network. The networks and
-// their training are in main.go.
+// their training are in main.go and train.go.
 
 import (
 	"fmt"
