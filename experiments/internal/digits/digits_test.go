@@ -444,3 +444,21 @@ func TestField(t *testing.T) {
 		t.Error("Distort with a field gives the affine distortion alone")
 	}
 }
+
+func TestDescribe(t *testing.T) {
+	ds := func(source string) *data.Dataset { return &data.Dataset{Source: source} }
+	for _, tc := range []struct {
+		train, test *data.Dataset
+		want        string
+	}{
+		{ds(""), ds(""), "synthetic digits"},
+		{ds("/d/usps/zip.train.gz"), ds("/d/usps/zip.test.gz"), "USPS (zip.train.gz and zip.test.gz in /d/usps, ESL's format)"},
+		{ds("/d/usps_train.txt.gz"), ds("/d/usps_test.txt.gz"), "USPS (usps_train.txt.gz and usps_test.txt.gz in /d, the course's format)"},
+		// A validation split: both sets come from the training file.
+		{ds("/d/usps.bz2"), ds("/d/usps.bz2"), "USPS (usps.bz2 in /d, LIBSVM's format)"},
+	} {
+		if got := Describe(tc.train, tc.test); got != tc.want {
+			t.Errorf("Describe(%q, %q) = %q, want %q", tc.train.Source, tc.test.Source, got, tc.want)
+		}
+	}
+}

@@ -145,7 +145,8 @@ func Head(ds *data.Dataset, n int) *data.Dataset {
 
 // Describe names the data of a run in a summary: "synthetic digits", or
 // USPS with the files it was read from and their format, such as "USPS
-// (zip.train.gz and zip.test.gz in /data/usps, ESL's format)".
+// (zip.train.gz and zip.test.gz in /data/usps, ESL's format)", or the
+// training file alone when both sets are split from it.
 func Describe(train, test *data.Dataset) string {
 	if train.Source == "" || train.Source == "synthetic digits" {
 		return "synthetic digits"
@@ -159,5 +160,9 @@ func Describe(train, test *data.Dataset) string {
 	case strings.HasPrefix(name, "zip."):
 		format = "ESL's format"
 	}
-	return fmt.Sprintf("USPS (%s and %s in %s, %s)", filepath.Base(train.Source), filepath.Base(test.Source), dir, format)
+	files := filepath.Base(train.Source) + " and " + filepath.Base(test.Source)
+	if test.Source == train.Source { // a validation split of the training file
+		files = filepath.Base(train.Source)
+	}
+	return fmt.Sprintf("USPS (%s in %s, %s)", files, dir, format)
 }
