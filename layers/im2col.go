@@ -2,10 +2,8 @@ package layers
 
 import (
 	"fmt"
-	"runtime"
-	"sync"
-	"sync/atomic"
 
+	"github.com/nndiy/nndiy/internal/parts"
 	"github.com/nndiy/nndiy/tensor"
 )
 
@@ -243,65 +241,23 @@ func im2colGrow(buf []float64, n int) []float64 {
 type partRunner interface{ runPart(p int) }
 
 // partJob is one call of runParts, owned by the layer so that running it
-// allocates nothing: the parts are handed out by a shared counter to the
-// calling goroutine and its helpers, each taking the next part left.
+// allocates nothing (see package internal/parts).
 type partJob struct {
-	r     partRunner
-	parts int
-	next  atomic.Int64
-	wg    sync.WaitGroup
+	parts.Job
+	r partRunner
 }
 
-// partWorkers are the helpers of runParts: goroutines started on first
-// need and kept, waiting for jobs (starting goroutines per call would
-// allocate, and cost more than a small part).
-var partWorkers struct {
-	mu   sync.Mutex
-	n    int
-	jobs chan *partJob
-}
+// RunPart lets a partJob run its layer's parts through parts.Run, which
+// wants an exported method.
+func (j *partJob) RunPart(p int) { j.r.runPart(p) }
 
-// runParts calls r.runPart(p) for every p < parts, on the calling
-// goroutine and on up to GOMAXPROCS−1 helpers at once, and returns when all
-// are done. Which goroutine runs a part changes nothing in its results:
-// each part writes only its own memory, so the results are the same for
-// any GOMAXPROCS.
-func runParts(job *partJob, r partRunner, parts int) {
-	job.r, job.parts = r, parts
-	job.next.Store(0)
-	helpers := min(runtime.GOMAXPROCS(0), parts) - 1
-	if helpers > 0 {
-		w := &partWorkers
-		w.mu.Lock()
-		if w.jobs == nil {
-			w.jobs = make(chan *partJob, 64)
-		}
-		for ; w.n < helpers; w.n++ {
-			go func() {
-				for j := range w.jobs {
-					j.work()
-					j.wg.Done()
-				}
-			}()
-		}
-		w.mu.Unlock()
-		job.wg.Add(helpers)
-		for range helpers {
-			w.jobs <- job
-		}
-	}
-	job.work()
-	job.wg.Wait()
+// runParts calls r.runPart(p) for every p < n, on the calling goroutine
+// and on up to GOMAXPROCS−1 helpers at once, and returns when all are done.
+// Which goroutine runs a part changes nothing in its results: each part
+// writes only its own memory, so the results are the same for any
+// GOMAXPROCS.
+func runParts(job *partJob, r partRunner, n int) {
+	job.r = r
+	parts.Run(&job.Job, job, n)
 	job.r = nil
-}
-
-// work runs parts until none is left.
-func (j *partJob) work() {
-	for {
-		p := int(j.next.Add(1)) - 1
-		if p >= j.parts {
-			return
-		}
-		j.r.runPart(p)
-	}
 }

@@ -181,9 +181,10 @@ func TestFitMatchesManualLoop(t *testing.T) {
 	}
 }
 
-// TestFitDeterministicAcrossGOMAXPROCS trains the reference MLP with Adam
-// under GOMAXPROCS 1 and 2 and checks that the histories and the weights
-// are the same bit for bit.
+// TestFitDeterministicAcrossGOMAXPROCS trains the reference MLP with Adam,
+// and with SGD and Nesterov momentum (whose update of the 256×128 weight
+// runs in chunks on all the cores), under GOMAXPROCS 1, 2 and 4, and checks
+// that the histories and the weights are the same bit for bit.
 func TestFitDeterministicAcrossGOMAXPROCS(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
 	x := tensor.New(100, 256).FillUniform(rng, 0, 2)
@@ -191,33 +192,50 @@ func TestFitDeterministicAcrossGOMAXPROCS(t *testing.T) {
 	for i := range 100 {
 		y.Set(i, rng.IntN(10), 1)
 	}
-	run := func(procs int) (*optim.History, layers.Module) {
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		net, _, _ := uspsMLP(4)
-		o := optim.New(net, losses.NewSoftmaxCrossEntropy(), 0).WithOptimizer(optim.NewAdam(1e-3))
-		h, err := optim.Fit(o, x, y, optim.Config{BatchSize: 32, Epochs: 2, Seed: 1, ValX: x, ValY: y, Accuracy: optim.Accuracy})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return h, net
-	}
-	h1, net1 := run(1)
-	h2, net2 := run(2)
-	for _, c := range []struct {
+	optimizers := []struct {
 		name string
-		a, b []float64
+		make func() optim.Optimizer
 	}{
-		{"TrainLoss", h1.TrainLoss, h2.TrainLoss},
-		{"TrainAccuracy", h1.TrainAccuracy, h2.TrainAccuracy},
-		{"ValLoss", h1.ValLoss, h2.ValLoss},
-		{"ValAccuracy", h1.ValAccuracy, h2.ValAccuracy},
-	} {
-		if !sameBits(c.a, c.b) {
-			t.Errorf("%s differs: GOMAXPROCS=1 %v, GOMAXPROCS=2 %v", c.name, c.a, c.b)
-		}
+		{"Adam", func() optim.Optimizer { return optim.NewAdam(1e-3) }},
+		{"SGD Nesterov", func() optim.Optimizer {
+			s := optim.NewSGD(0.05)
+			s.Momentum, s.Nesterov = 0.9, true
+			return s
+		}},
 	}
-	if !sameParams(net1, net2) {
-		t.Error("weights differ between GOMAXPROCS=1 and GOMAXPROCS=2")
+	for _, opt := range optimizers {
+		t.Run(opt.name, func(t *testing.T) {
+			run := func(procs int) (*optim.History, layers.Module) {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+				net, _, _ := uspsMLP(4)
+				o := optim.New(net, losses.NewSoftmaxCrossEntropy(), 0).WithOptimizer(opt.make())
+				h, err := optim.Fit(o, x, y, optim.Config{BatchSize: 32, Epochs: 2, Seed: 1, ValX: x, ValY: y, Accuracy: optim.Accuracy})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return h, net
+			}
+			h1, net1 := run(1)
+			for _, procs := range []int{2, 4} {
+				h2, net2 := run(procs)
+				for _, c := range []struct {
+					name string
+					a, b []float64
+				}{
+					{"TrainLoss", h1.TrainLoss, h2.TrainLoss},
+					{"TrainAccuracy", h1.TrainAccuracy, h2.TrainAccuracy},
+					{"ValLoss", h1.ValLoss, h2.ValLoss},
+					{"ValAccuracy", h1.ValAccuracy, h2.ValAccuracy},
+				} {
+					if !sameBits(c.a, c.b) {
+						t.Errorf("%s differs: GOMAXPROCS=1 %v, GOMAXPROCS=%d %v", c.name, c.a, procs, c.b)
+					}
+				}
+				if !sameParams(net1, net2) {
+					t.Errorf("weights differ between GOMAXPROCS=1 and GOMAXPROCS=%d", procs)
+				}
+			}
+		})
 	}
 }
 

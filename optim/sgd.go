@@ -3,6 +3,7 @@ package optim
 import (
 	"fmt"
 
+	"github.com/nndiy/nndiy/internal/parts"
 	"github.com/nndiy/nndiy/layers"
 )
 
@@ -35,6 +36,7 @@ type SGD struct {
 	lr    float64
 	buf   map[*layers.Parameter][]float64 // momentum buffers, by parameter
 	built bool                            // made by NewSGD
+	job   *nesterovJob                    // nesterovChunks' job, made on first need
 }
 
 // errZeroSGD is the panic of a zero SGD's Step.
@@ -89,7 +91,7 @@ func (s *SGD) Step(params []*layers.Parameter) {
 		}
 		buf = buf[:len(theta)]
 		if started && wd == 0 && damp == 0 && s.Nesterov {
-			nesterovStep(theta, grad, buf, lr, mu) // the fast path of the CNNs' recipe
+			s.nesterovChunks(theta, grad, buf, lr, mu) // the fast path of the CNNs' recipe
 			continue
 		}
 		momentumStep(theta, grad, buf, lr, mu, damp, wd, s.Nesterov, started)
@@ -130,6 +132,38 @@ func nesterovStep(theta, grad, buf []float64, lr, mu float64) {
 		buf[i] = b
 		theta[i] -= lr * (g + mu*b)
 	}
+}
+
+// nesterovChunks is nesterovStep cut into chunks that run on all the
+// cores when theta is large (package internal/parts): each element is
+// computed as nesterovStep computes it, so the bits are the same
+// (TestNesterovStep). On two cores this halves the update of the Conv1D
+// net's Linear(4064, 100), which streams three arrays of 3.3 MB.
+func (s *SGD) nesterovChunks(theta, grad, buf []float64, lr, mu float64) {
+	n := parts.Chunks(len(theta))
+	if n == 1 {
+		nesterovStep(theta, grad, buf, lr, mu)
+		return
+	}
+	if s.job == nil {
+		s.job = new(nesterovJob)
+	}
+	j := s.job
+	j.theta, j.grad, j.buf, j.lr, j.mu = theta, grad, buf, lr, mu
+	parts.Run(&j.Job, j, n)
+	j.theta, j.grad, j.buf = nil, nil, nil // drop the references to the parameter
+}
+
+// nesterovJob is one parameter's nesterovStep cut into chunks.
+type nesterovJob struct {
+	parts.Job
+	theta, grad, buf []float64
+	lr, mu           float64
+}
+
+func (j *nesterovJob) RunPart(p int) {
+	lo, hi := parts.Chunk(p, len(j.theta))
+	nesterovStep(j.theta[lo:hi], j.grad[lo:hi], j.buf[lo:hi], j.lr, j.mu)
 }
 
 func (s *SGD) check() {

@@ -1,0 +1,83 @@
+package parts
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Runner is work cut into parts that may run at once: RunPart(p) must
+// touch only what part p owns.
+type Runner interface{ RunPart(p int) }
+
+// Job is one call of Run, owned by its caller (a layer, an optimizer) so
+// that running it allocates nothing: the parts are handed out by a shared
+// counter to the calling goroutine and its helpers, each taking the next
+// part left. The zero Job is ready to use; a Job runs one call at a time.
+type Job struct {
+	r     Runner
+	parts int
+	next  atomic.Int64
+	wg    sync.WaitGroup
+}
+
+// workers are the helpers of Run.
+var workers struct {
+	mu   sync.Mutex
+	n    int
+	jobs chan *Job
+}
+
+// Run calls r.RunPart(p) for every p < parts, on the calling goroutine and
+// on up to GOMAXPROCS−1 helpers at once, and returns when all are done.
+func Run(job *Job, r Runner, parts int) {
+	job.r, job.parts = r, parts
+	job.next.Store(0)
+	helpers := min(runtime.GOMAXPROCS(0), parts) - 1
+	if helpers > 0 {
+		w := &workers
+		w.mu.Lock()
+		if w.jobs == nil {
+			w.jobs = make(chan *Job, 64)
+		}
+		for ; w.n < helpers; w.n++ {
+			go func() {
+				for j := range w.jobs {
+					j.work()
+					j.wg.Done()
+				}
+			}()
+		}
+		w.mu.Unlock()
+		job.wg.Add(helpers)
+		for range helpers {
+			w.jobs <- job
+		}
+	}
+	job.work()
+	job.wg.Wait()
+	job.r = nil
+}
+
+// work runs parts until none is left.
+func (j *Job) work() {
+	for {
+		p := int(j.next.Add(1)) - 1
+		if p >= j.parts {
+			return
+		}
+		j.r.RunPart(p)
+	}
+}
+
+// ChunkLen is the length of the chunks Chunks cuts a loop into. A chunk of
+// an element-wise loop over float64s takes some microseconds, as much as
+// handing it to a helper: shorter loops run on the caller alone.
+const ChunkLen = 1 << 14
+
+// Chunks returns the number of chunks of at most ChunkLen indices that a
+// loop over n indices is cut into, and Chunk gives chunk p's range.
+func Chunks(n int) int { return max(1, (n+ChunkLen-1)/ChunkLen) }
+
+// Chunk returns the indices lo ≤ i < hi of chunk p of a loop over n.
+func Chunk(p, n int) (lo, hi int) { return p * ChunkLen, min(n, (p+1)*ChunkLen) }

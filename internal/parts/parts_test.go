@@ -1,0 +1,62 @@
+package parts
+
+import (
+	"fmt"
+	"runtime"
+	"sync/atomic"
+	"testing"
+)
+
+// counter counts the calls of each part.
+type counter struct{ calls []atomic.Int64 }
+
+func (c *counter) RunPart(p int) { c.calls[p].Add(1) }
+
+// TestRun checks that Run calls every part exactly once, on 1, 2 and 4
+// cores, for no part, one, and more parts than cores, and allocates
+// nothing once its helpers are started.
+func TestRun(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 2, 4} {
+		for _, n := range []int{0, 1, 3, 13} {
+			t.Run(fmt.Sprintf("GOMAXPROCS %d, %d parts", procs, n), func(t *testing.T) {
+				runtime.GOMAXPROCS(procs)
+				c := &counter{calls: make([]atomic.Int64, n)}
+				var job Job
+				const runs = 20
+				allocs := testing.AllocsPerRun(runs, func() { Run(&job, c, n) })
+				for p := range c.calls {
+					if got := c.calls[p].Load(); got != runs+1 { // AllocsPerRun warms up once
+						t.Errorf("part %d ran %d times, want %d", p, got, runs+1)
+					}
+				}
+				if allocs != 0 {
+					t.Errorf("%v allocations per Run, want 0", allocs)
+				}
+			})
+		}
+	}
+}
+
+// TestChunks checks that the chunks of a loop cover its indices once, in
+// order, each at most ChunkLen long.
+func TestChunks(t *testing.T) {
+	for _, c := range []struct{ n, chunks int }{
+		{0, 1}, {1, 1}, {ChunkLen, 1}, {ChunkLen + 1, 2}, {3*ChunkLen + 17, 4},
+	} {
+		if got := Chunks(c.n); got != c.chunks {
+			t.Errorf("Chunks(%d) = %d, want %d", c.n, got, c.chunks)
+		}
+		next := 0
+		for p := range Chunks(c.n) {
+			lo, hi := Chunk(p, c.n)
+			if lo != next || hi < lo || hi-lo > ChunkLen {
+				t.Errorf("n %d: Chunk(%d) = [%d, %d) after %d", c.n, p, lo, hi, next)
+			}
+			next = hi
+		}
+		if next != c.n {
+			t.Errorf("n %d: the chunks end at %d", c.n, next)
+		}
+	}
+}
