@@ -1,6 +1,8 @@
 package layers
 
 import (
+	"math"
+
 	"github.com/nndiy/nndiy/internal/parts"
 	"github.com/nndiy/nndiy/tensor"
 )
@@ -14,10 +16,11 @@ import (
 // docs/derivations.md#relu. ReLU(NaN) = NaN and δ passes through a NaN
 // input, as torch.relu.
 //
-// On a large input (a convolution's output) both passes cut the elements
-// into chunks that run on all the cores (package internal/parts); each
-// element is computed as the plain loops reluForward and reluBackward do,
-// so the results are theirs, bit for bit (TestReLUChunks).
+// The plain loops reluForward and reluBackward are the definition. The
+// passes run them without a branch on the sign (reluForwardMasked), and on
+// a large input (a convolution's output) cut the elements into chunks that
+// run on all the cores (package internal/parts); each element is computed
+// alone, so the results are the plain loops', bit for bit (TestReLUChunks).
 type ReLU struct {
 	NoParameters
 	out, dx *tensor.Tensor
@@ -87,12 +90,44 @@ func (r *ReLU) run(out, x, d []float64) {
 	j.out, j.x, j.d = nil, nil, nil // drop the references to the caller's data
 }
 
-// reluChunk is one chunk of either pass, as run says.
+// reluChunk is one chunk of either pass, as run says, by the branch-free
+// loops.
 func reluChunk(out, x, d []float64) {
 	if d == nil {
-		reluForward(out, x)
+		reluForwardMasked(out, x)
 	} else {
-		reluBackward(out, x, d)
+		reluBackwardMasked(out, x, d)
+	}
+}
+
+// reluMask is all ones where ReLU passes a value (x > 0 or NaN) and 0 where
+// it gives 0 (x ≤ 0): ANDed with a float64's bits, it keeps them or makes
+// +0. The compiler makes the if a conditional move, so the loops below have
+// no branch on the sign of x, which the CPU mispredicts about once in two
+// elements when the signs are random: on 131 072 random values, forward
+// and backward each went from about 1.1 ms to 0.2-0.4 ms with the mask.
+func reluMask(v float64) uint64 {
+	var m uint64
+	if !(v <= 0) {
+		m = ^uint64(0)
+	}
+	return m
+}
+
+// reluForwardMasked is reluForward without a branch: the same bits
+// (TestReLUChunks), NaN's payload included.
+func reluForwardMasked(y, x []float64) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] = math.Float64frombits(math.Float64bits(v) & reluMask(v))
+	}
+}
+
+// reluBackwardMasked is reluBackward without a branch: the same bits.
+func reluBackwardMasked(dx, x, d []float64) {
+	dx, d = dx[:len(x)], d[:len(x)]
+	for i, v := range x {
+		dx[i] = math.Float64frombits(math.Float64bits(d[i]) & reluMask(v))
 	}
 }
 
