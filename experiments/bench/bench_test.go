@@ -145,6 +145,13 @@ func checkJSONKeys(t *testing.T, r *Result) {
 }
 
 func TestRunHalves(t *testing.T) {
+	if testing.Short() {
+		// -short is the arm64 run under QEMU, where these runs cost as much
+		// as TestRunQuick's, which trains every network and times Gemm
+		// there: which parts run depends on the options alone, the same
+		// on every architecture, checked natively.
+		t.Skip("-short: which parts run is checked natively; TestRunQuick runs them all")
+	}
 	cfg, opts := quickConfig(t)
 	opts.Gemm, opts.CNN = false, false
 	r, err := Run(cfg, opts)

@@ -20,13 +20,16 @@ import (
 func TestQuickRun(t *testing.T) {
 	dir := t.TempDir()
 	args := append([]string{"-quick", "-out", dir, "-markdown"}, digits.TestFlags()...)
-	chosen := models
+	chosen, epochs := models, "3"
 	if testing.Short() {
-		// The five networks of conv2d-best are as many as the four
-		// others together; TestBestRecipe and TestEnsembleRun train it.
-		// -short is the arm64 run under QEMU, some 30 times slower.
-		chosen = models[:4]
-		args = append(args, "-model", "conv1d,conv2d,wide,branches")
+		// -short is the arm64 run under QEMU, some 50 times slower. The
+		// five networks of conv2d-best are as many as the four others
+		// together: TestEnsembleRun trains an ensemble of it there. wide
+		// is conv1d with twice the kernels, the same layers, trained
+		// natively. Two epochs: the three networks left get 56 % of the
+		// test images or more after two on amd64.
+		chosen, epochs = []model{models[0], models[1], models[3]}, "2"
+		args = append(args, "-model", "conv1d,conv2d,branches", "-epochs", epochs)
 	}
 	var out bytes.Buffer
 	if err := run(args, &out, io.Discard); err != nil {
@@ -38,11 +41,11 @@ func TestQuickRun(t *testing.T) {
 		// model, parameters, epochs, train loss, train accuracy, test
 		// loss, test accuracy, test errors, time: no target beside a
 		// quick run.
-		if len(r) != 9 || r[2] != "3" {
-			t.Fatalf("%s: row %q, want 9 cells and 3 epochs:\n%s", m.name, r, md)
+		if len(r) != 9 || r[2] != epochs {
+			t.Fatalf("%s: row %q, want 9 cells and %s epochs:\n%s", m.name, r, epochs, md)
 		}
 		// Three times chance at least, after three epochs on 500 images
-		// (the 2-D CNN gets about 60 % of USPS so).
+		// (the 2-D CNN gets 66 % of USPS so, 56 % after two).
 		acc, err := strconv.ParseFloat(strings.TrimSuffix(r[6], " %"), 64)
 		if err != nil || !(acc > 30 && acc <= 100) {
 			t.Errorf("%s: test accuracy %q, want in (30 %%, 100 %%]", m.name, r[6])
@@ -70,11 +73,18 @@ func TestQuickRun(t *testing.T) {
 // distortion (-distort 0,0,0, every image warped by the identity) it
 // trains exactly as conv2d does without shifts.
 func TestBestRecipe(t *testing.T) {
-	args := append([]string{"-quick", "-epochs", "2", "-model", "conv2d,conv2d-best", "-out", t.TempDir()}, digits.TestFlags()...)
-	first := args
-	if testing.Short() { // two networks of conv2d-best rather than five (see TestQuickRun)
-		first = append(slices.Clip(args), "-members", "2")
+	if testing.Short() {
+		// -short is the arm64 run under QEMU, where these four networks
+		// take some 2 minutes. TestEnsembleRun trains conv2d-best there
+		// and checks its accuracy and the summary's distortions; the rest
+		// is the flags' plumbing, the same on every architecture, and the
+		// digits package checks there that no distortion leaves the
+		// images as they were, bit for bit.
+		t.Skip("-short: TestEnsembleRun trains conv2d-best; the plumbing is checked natively")
 	}
+	args := append([]string{"-quick", "-epochs", "2", "-model", "conv2d,conv2d-best", "-out", t.TempDir()}, digits.TestFlags()...)
+	// One network of conv2d-best: TestQuickRun trains its five.
+	first := append(slices.Clip(args), "-members", "1")
 	var out bytes.Buffer
 	if err := run(first, &out, io.Discard); err != nil {
 		t.Fatal(err)
@@ -83,7 +93,7 @@ func TestBestRecipe(t *testing.T) {
 	if len(best) != 9 || best[3] == plain[3] {
 		t.Errorf("conv2d %q and conv2d-best %q: want another train loss", plain, best)
 	}
-	// After two epochs on 500 images, well above chance.
+	// After two epochs on 500 images, well above chance (48 %).
 	if acc, err := strconv.ParseFloat(strings.TrimSuffix(best[6], " %"), 64); err != nil || !(acc > 30 && acc <= 100) {
 		t.Errorf("conv2d-best: test accuracy %q, want in (30 %%, 100 %%]", best[6])
 	}
@@ -114,16 +124,21 @@ func TestSaveLoadAndDeterminism(t *testing.T) {
 		extra []string
 		out   *bytes.Buffer
 	}{{[]string{"-save", ckpt}, &trained}, {[]string{"-load", ckpt}, &loaded}, {nil, &again}} {
+		if c.out == &again && testing.Short() {
+			// -short is the arm64 run under QEMU: TestEnsembleConcurrent
+			// trains the same networks twice there and compares every bit.
+			continue
+		}
 		if err := run(append(args, c.extra...), c.out, io.Discard); err != nil {
 			t.Fatal(err)
 		}
 	}
-	a, b, c := cli.FindRow(trained.String(), "conv2d"), cli.FindRow(loaded.String(), "conv2d"), cli.FindRow(again.String(), "conv2d")
+	a, b := cli.FindRow(trained.String(), "conv2d"), cli.FindRow(loaded.String(), "conv2d")
 	// The test loss, accuracy and errors of each.
 	if b[2] != "loaded" || !slices.Equal(a[5:8], b[5:8]) {
 		t.Errorf("trained %q, loaded %q", a, b)
 	}
-	if !slices.Equal(a[:8], c[:8]) {
+	if c := cli.FindRow(again.String(), "conv2d"); !testing.Short() && !slices.Equal(a[:8], c[:8]) {
 		t.Errorf("same seed, different runs: %q and %q", a, c)
 	}
 	if err := run(append(args, "-model", "conv1d", "-load", ckpt), io.Discard, io.Discard); err == nil {
