@@ -60,3 +60,70 @@ func TestChunks(t *testing.T) {
 		}
 	}
 }
+
+// TestRunConcurrent runs jobs from several goroutines at once, as
+// experiments/conv trains the members of an ensemble, and checks that every
+// part of every call runs exactly once: a helper handed a job it comes to
+// late must neither run a part twice nor skip one.
+func TestRunConcurrent(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{2, 4} {
+		runtime.GOMAXPROCS(procs)
+		const callers, runs, n = 4, 300, 5
+		counters := make([]*counter, callers)
+		done := make(chan struct{})
+		for c := range callers {
+			counters[c] = &counter{calls: make([]atomic.Int64, n)}
+			go func() {
+				var job Job
+				for range runs {
+					Run(&job, counters[c], n)
+				}
+				done <- struct{}{}
+			}()
+		}
+		for range callers {
+			<-done
+		}
+		for c, cnt := range counters {
+			for p := range cnt.calls {
+				if got := cnt.calls[p].Load(); got != runs {
+					t.Errorf("GOMAXPROCS %d, caller %d: part %d ran %d times, want %d", procs, c, p, got, runs)
+				}
+			}
+		}
+	}
+}
+
+// spin is a part of a few or some tens of microseconds of work.
+type spin struct {
+	n    int
+	sink [8]float64
+}
+
+func (s *spin) RunPart(p int) {
+	x := float64(p)
+	for range s.n {
+		x = x*0.999 + 1
+	}
+	s.sink[p%8] = x
+}
+
+// BenchmarkRun times a call of Run of 4 parts of a few (short) or some
+// tens (long) of microseconds each (run it with -cpu 1,2): the cost of
+// handing parts to a helper and waiting for it.
+func BenchmarkRun(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"short", 1000}, {"long", 10_000}} {
+		b.Run(c.name, func(b *testing.B) {
+			var job Job
+			s := &spin{n: c.n}
+			b.ReportAllocs()
+			for b.Loop() {
+				Run(&job, s, 4)
+			}
+		})
+	}
+}
