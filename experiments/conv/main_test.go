@@ -101,7 +101,7 @@ func TestBestRecipe(t *testing.T) {
 	if acc, err := strconv.ParseFloat(strings.TrimSuffix(best[6], " %"), 64); err != nil || !(acc > 30 && acc <= 100) {
 		t.Errorf("conv2d-best: test accuracy %q, want in (30 %%, 100 %%]", best[6])
 	}
-	if want := "training images rotated by up to 10°, scaled by up to 10 %, shifted by up to 1 pixel, anew every epoch"; !strings.Contains(out.String(), want) {
+	if want := "training images rotated by up to 10°, scaled by up to 10 %, shifted by up to 1 pixel, bent by an elastic field (α = 4, σ = 2 pixels), anew every epoch"; !strings.Contains(out.String(), want) {
 		t.Errorf("the summary lacks %q:\n%s", want, out.String())
 	}
 
