@@ -144,13 +144,14 @@ func Distort(dst, src *tensor.Tensor, d Distortion, rng *rand.Rand) {
 		panic(fmt.Sprintf("digits.Distort: dst shape %v and src shape %v, need both n×256", dst.Shape, src.Shape))
 	}
 	var field *Field
+	var kernel []float64
 	if d.Elastic > 0 {
-		field = new(Field)
+		field, kernel = new(Field), gaussian(d.Sigma)
 	}
 	for i := range src.Rows() {
 		w := d.Draw(rng)
 		if field != nil {
-			field.Draw(d.Elastic, d.Sigma, rng)
+			field.draw(d.Elastic, kernel, rng)
 		}
 		w.apply(row(dst, i), row(src, i), field)
 	}

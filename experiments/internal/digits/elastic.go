@@ -26,13 +26,18 @@ type Field struct {
 // shift; in between, with alpha a few times sigma, strokes bend. Draw uses
 // 512 numbers from rng, the DX map first, in row-major order.
 func (f *Field) Draw(alpha, sigma float64, rng *rand.Rand) {
+	f.draw(alpha, gaussian(sigma), rng)
+}
+
+// draw is Draw with the Gaussian's weights computed once by the caller
+// (Distort draws a field for every image).
+func (f *Field) draw(alpha float64, kernel []float64, rng *rand.Rand) {
 	for i := range f.DX {
 		f.DX[i] = 2*rng.Float64() - 1
 	}
 	for i := range f.DY {
 		f.DY[i] = 2*rng.Float64() - 1
 	}
-	kernel := gaussian(sigma)
 	smooth(&f.DX, kernel, alpha)
 	smooth(&f.DY, kernel, alpha)
 }
@@ -56,33 +61,35 @@ func gaussian(sigma float64) []float64 {
 
 // smooth convolves the 16×16 map m with the Gaussian kernel along the
 // rows, then along the columns (a 2-D Gaussian is the product of two 1-D
-// ones), reading 0 outside the image, and scales it by alpha. Products are
-// rounded before they are added (float64(…)), so that no platform fuses
-// them and every machine draws the same field.
+// ones), reading 0 outside the image, and scales it by alpha.
 func smooth(m *[data.USPSPixels]float64, kernel []float64, alpha float64) {
+	var rows [data.USPSPixels]float64
+	blur(&rows, m, kernel, 1)
+	blur(m, &rows, kernel, data.USPSSide)
+	for i := range m {
+		m[i] *= alpha
+	}
+}
+
+// blur sets dst to the 16×16 map src convolved with kernel along one
+// axis: along the rows for step 1, along the columns for step 16 (the
+// distance between neighbours on that axis), reading 0 outside the image.
+// Products are rounded before they are added (float64(…)), so that no
+// platform fuses them and every machine draws the same field.
+func blur(dst, src *[data.USPSPixels]float64, kernel []float64, step int) {
 	const s = data.USPSSide
 	r := len(kernel) / 2
-	var tmp [data.USPSPixels]float64
-	for y := range s { // along the rows
-		for x := range s {
-			sum := 0.0
-			for j, w := range kernel {
-				if xx := x + j - r; xx >= 0 && xx < s {
-					sum += float64(w * m[y*s+xx])
-				}
-			}
-			tmp[y*s+x] = sum
+	for i := range dst {
+		at := i % s // the pixel's place along the axis
+		if step == s {
+			at = i / s
 		}
-	}
-	for y := range s { // along the columns
-		for x := range s {
-			sum := 0.0
-			for j, w := range kernel {
-				if yy := y + j - r; yy >= 0 && yy < s {
-					sum += float64(w * tmp[yy*s+x])
-				}
+		sum := 0.0
+		for j, w := range kernel {
+			if q := at + j - r; q >= 0 && q < s {
+				sum += float64(w * src[i+(j-r)*step])
 			}
-			m[y*s+x] = alpha * sum
 		}
+		dst[i] = sum
 	}
 }
