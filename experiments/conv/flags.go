@@ -2,7 +2,8 @@ package main
 
 // The command line's plumbing: which models -model names, what -distort
 // and -wd change, and where -save writes each network. The networks and
-// their training are in main.go and train.go.
+// their training loop are in main.go; an ensemble's members, the
+// checkpoints and the scoring in train.go.
 
 import (
 	"fmt"

@@ -1,7 +1,7 @@
 package main
 
 // The plumbing of the experiment: the sentences and tables of its summary
-// and its figures. What is trained is in main.go, how in train.go.
+// and its figures. What is trained, and how, is in main.go.
 
 import (
 	"fmt"

@@ -1,14 +1,11 @@
 package main
 
-// How every network is trained and scored: the recipe of §6 (SGD with
-// Nesterov momentum, a cosine learning rate, shifted or distorted digits
-// anew every epoch), the members of an ensemble trained at once, and the
-// evaluation. The networks are in main.go.
+// The plumbing around the training loop: the members of an ensemble
+// trained at once, each by fit (main.go), their checkpoints, and the
+// scoring of the evaluation set.
 
 import (
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"time"
 
 	"github.com/nndiy/nndiy/experiments/internal/cli"
@@ -16,7 +13,6 @@ import (
 	"github.com/nndiy/nndiy/layers"
 	"github.com/nndiy/nndiy/losses"
 	"github.com/nndiy/nndiy/optim"
-	"github.com/nndiy/nndiy/tensor"
 )
 
 // A result is one network trained (or loaded) and scored: a row of the table.
@@ -32,33 +28,11 @@ type result struct {
 	confusion           *digits.Confusion
 }
 
-// A recipe is how every network is trained and scored: the training and
-// evaluation sets, and the flags' settings.
-type recipe struct {
-	x, y         *tensor.Tensor // the training images, n×256, and their one-hot labels
-	evalX, evalY *tensor.Tensor // the evaluation images and their one-hot labels
-	evalLabels   []int          // and their labels
-	validation   bool           // the evaluation set is the validation split of -val
-	batch        int
-	lr           float64
-	seed         uint64
-	optimizer    string // nesterov or adam
-	shift        int    // the -shift of the training images
-	// load and save are the checkpoints of -load and -save ("": none),
-	// named after each model's name when several models run.
-	load, save string
-	several    bool
-	progress   io.Writer // where the members print their progress
-}
-
-// run builds the networks of model m, trains them (or loads them with
-// -load), saves them with -save, and scores them on the evaluation set.
-func (rc *recipe) run(m model) (*result, error) {
-	r := &result{model: m}
-	for k := range max(m.members, 1) {
-		r.members = append(r.members, m.build(rand.New(rand.NewPCG(rc.seed, streamInit+uint64(k)*memberStreams))))
-	}
-	r.net = r.members[0]
+// run trains the networks nets of model m, one or an ensemble's members,
+// each by fit (or loads them with -load), saves them with -save, and
+// scores them on the evaluation set.
+func (rc *recipe) run(m model, nets []*layers.Sequential) (*result, error) {
+	r := &result{model: m, net: nets[0], members: nets}
 	if rc.load != "" {
 		r.loaded = checkpointPath(rc.load, m.name, rc.several)
 		for k, net := range r.members {
@@ -115,51 +89,4 @@ func (rc *recipe) run(m model) (*result, error) {
 	r.confusion = digits.NewConfusion(rc.evalLabels, r.pred)
 	r.evalTime = time.Since(start)
 	return r, nil
-}
-
-// fit trains net, member k of model m (0 for a model of one network), and
-// returns its history. The member's own shifts or distortions of the
-// training images are drawn from its streams (see memberStreams).
-func (rc *recipe) fit(net *layers.Sequential, m model, k int, progress *cli.Progress) (*optim.History, error) {
-	loss := losses.NewSoftmaxCrossEntropy()
-	o := optim.New(net, loss, rc.lr)
-	if rc.optimizer == "adam" {
-		o.WithOptimizer(optim.NewAdam(rc.lr))
-	} else {
-		sgd := optim.NewSGD(rc.lr)
-		sgd.Momentum, sgd.Nesterov = 0.9, true
-		sgd.WeightDecay = m.weightDecay
-		o.WithOptimizer(sgd)
-	}
-	// x is a copy of the images shifted anew after each epoch (the images
-	// themselves with -shift 0), or distorted anew; Fit copies each batch
-	// from it as it goes.
-	augment := rand.New(rand.NewPCG(rc.seed, streamShift+uint64(k)*memberStreams))
-	var x *tensor.Tensor
-	var reshift func()
-	if m.distortion != nil { // rotations and scalings as well
-		x, reshift = digits.Distorted(rc.x, *m.distortion, augment)
-	} else {
-		x, reshift = digits.Shifted(rc.x, rc.shift, augment)
-	}
-	c := optim.Config{
-		BatchSize: rc.batch, Epochs: m.epochs, Seed: rc.seed, Accuracy: optim.Accuracy,
-		Schedule: optim.NewCosineAnnealingLR(o, m.epochs, 0),
-		OnEpoch: func(epoch int, h *optim.History) error {
-			progress.Update(epoch, h.TrainLoss[epoch-1])
-			if epoch < m.epochs {
-				reshift()
-			}
-			return nil
-		},
-	}
-	if rc.validation || !m.testOnce { // the curves of the evaluation set
-		c.ValX, c.ValY = asExamples(rc.evalX, m.shape), rc.evalY
-	}
-	return optim.Fit(o, asExamples(x, m.shape), rc.y, c)
-}
-
-// asExamples views the n×256 images as n examples of the given shape.
-func asExamples(x *tensor.Tensor, shape []int) *tensor.Tensor {
-	return x.Reshape(append([]int{x.Shape[0]}, shape...)...)
 }
