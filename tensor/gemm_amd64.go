@@ -38,3 +38,10 @@ func microKernelAVX(k int, a, b *float64, t *[gemmMR * gemmNR]float64)
 //
 //go:noescape
 func storeTileAVX(c *float64, ldc int, alpha float64, t *[gemmMR * gemmNR]float64, beta float64)
+
+// microKernelStridedAVX is microKernelAVX with a unpacked: the tile's row i
+// reads a[i*rs + p*ps] at step p (rs and ps in values). It needs k ≥ 1 and
+// every one of those values in memory.
+//
+//go:noescape
+func microKernelStridedAVX(k int, a *float64, rs, ps int, b *float64, t *[gemmMR * gemmNR]float64)

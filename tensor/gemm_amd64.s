@@ -72,6 +72,72 @@ loop:
 	VZEROUPPER
 	RET
 
+// func microKernelStridedAVX(k int, a *float64, rs, ps int, b *float64, t *[32]float64)
+//
+// microKernelAVX with the four values of a for step p read where they lie
+// instead of from a packed micro-panel: a[i*rs + p*ps] for row i of the
+// tile. The multiplies and adds are the same instructions in the same
+// order, so the sums are the same bits. Registers as in microKernelAVX,
+// with R8 = rs, R9 = 3·rs and R10 = ps in bytes.
+TEXT ·microKernelStridedAVX(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ rs+16(FP), R8
+	MOVQ ps+24(FP), R10
+	MOVQ b+32(FP), DI
+	MOVQ t+40(FP), DX
+	SHLQ $3, R8
+	SHLQ $3, R10
+	LEAQ (R8)(R8*2), R9
+
+	VMOVUPD 0(DX), Y0
+	VMOVUPD 32(DX), Y1
+	VMOVUPD 64(DX), Y2
+	VMOVUPD 96(DX), Y3
+	VMOVUPD 128(DX), Y4
+	VMOVUPD 160(DX), Y5
+	VMOVUPD 192(DX), Y6
+	VMOVUPD 224(DX), Y7
+
+strided:
+	VMOVUPD      0(DI), Y8
+	VMOVUPD      32(DI), Y9
+	VBROADCASTSD (SI), Y10
+	VMULPD       Y8, Y10, Y11
+	VADDPD       Y11, Y0, Y0
+	VMULPD       Y9, Y10, Y12
+	VADDPD       Y12, Y1, Y1
+	VBROADCASTSD (SI)(R8*1), Y13
+	VMULPD       Y8, Y13, Y14
+	VADDPD       Y14, Y2, Y2
+	VMULPD       Y9, Y13, Y15
+	VADDPD       Y15, Y3, Y3
+	VBROADCASTSD (SI)(R8*2), Y10
+	VMULPD       Y8, Y10, Y11
+	VADDPD       Y11, Y4, Y4
+	VMULPD       Y9, Y10, Y12
+	VADDPD       Y12, Y5, Y5
+	VBROADCASTSD (SI)(R9*1), Y13
+	VMULPD       Y8, Y13, Y14
+	VADDPD       Y14, Y6, Y6
+	VMULPD       Y9, Y13, Y15
+	VADDPD       Y15, Y7, Y7
+	ADDQ         R10, SI
+	ADDQ         $64, DI
+	DECQ         CX
+	JNZ          strided
+
+	VMOVUPD Y0, 0(DX)
+	VMOVUPD Y1, 32(DX)
+	VMOVUPD Y2, 64(DX)
+	VMOVUPD Y3, 96(DX)
+	VMOVUPD Y4, 128(DX)
+	VMOVUPD Y5, 160(DX)
+	VMOVUPD Y6, 192(DX)
+	VMOVUPD Y7, 224(DX)
+	VZEROUPPER
+	RET
+
 // func storeTileAVX(c *float64, ldc int, alpha float64, t *[32]float64, beta float64)
 //
 // storeTile for a whole 4×8 tile: c[i*ldc+j] = alpha·t[i*8+j] + beta·c[i*ldc+j],

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"testing"
+	"time"
 )
 
 // benchOperands returns a, b and c for op(a) m×k, op(b) k×n, c m×n.
@@ -41,6 +42,51 @@ func BenchmarkGemm(b *testing.B) {
 	b.Run("mlp-x.w-32x256x128", func(b *testing.B) { benchGemm(b, false, false, 32, 128, 256) })
 	b.Run("mlp-xT.d-256x32x128", func(b *testing.B) { benchGemm(b, true, false, 256, 128, 32) })
 	b.Run("mlp-d.wT-32x128x256", func(b *testing.B) { benchGemm(b, false, true, 32, 256, 128) })
+}
+
+// BenchmarkGemmReadAInPlace compares the AVX kernel reading a where it lies
+// with the same kernel reading a packed copy, on the products of the 2-D
+// CNN's second convolution (experiments/conv: 5×5 windows over 16 channels,
+// 32 output channels, chunks of 128 rows, parts of 512 rows), of a 256→128
+// linear layer on a batch of 32, and a square product: all of them products
+// where Gemm reads a in place.
+func BenchmarkGemmReadAInPlace(b *testing.B) {
+	if !useAVX || useFMA {
+		b.Skip("a is read in place only by the AVX kernel")
+	}
+	shapes := []struct {
+		name    string
+		transA  bool
+		m, n, k int
+	}{
+		{"conv-x.w-128x32x400", false, 128, 32, 400},
+		{"conv-xT.d-400x32x512", true, 400, 32, 512},
+		{"mlp-x.w-32x256x128", false, 32, 128, 256},
+		{"square-256", false, 256, 256, 256},
+	}
+	// The two ways alternate within one loop, so that both see the same
+	// machine: on a shared one, speeds drift by tens of percent from one
+	// second to the next.
+	for _, s := range shapes {
+		b.Run(s.name, func(b *testing.B) {
+			defer func(old bool) { gemmReadAInPlace = old }(gemmReadAInPlace)
+			x, y, c := benchOperands(s.transA, false, s.m, s.n, s.k)
+			var took [2]time.Duration // packed, in place
+			i := 0
+			for b.Loop() {
+				for _, way := range [2]int{i % 2, 1 - i%2} {
+					gemmReadAInPlace = way == 1
+					start := time.Now()
+					gemmBlocked(s.transA, false, s.m, s.n, s.k, 1, x.Data, y.Data, 0, c.Data, 1)
+					took[way] += time.Since(start)
+				}
+				i++
+			}
+			flops := 2 * float64(s.m) * float64(s.n) * float64(s.k) * float64(i)
+			b.ReportMetric(flops/took[0].Seconds()/1e9, "GFLOPS-packed")
+			b.ReportMetric(flops/took[1].Seconds()/1e9, "GFLOPS-in-place")
+		})
+	}
 }
 
 // BenchmarkGemmSmall compares, on tiny products, the plain loop with the

@@ -17,6 +17,22 @@ import (
 //	                for each micro-panel of ap       streams from L2
 //	                    micro-kernel: an MR×NR tile of sums over kc terms, in registers
 //
+// Reading a in place. The AVX kernel can also read the MR values of a it
+// needs at each step p where they lie in a, at a fixed stride, instead of
+// from a packed copy (kernelInPlace). Packing a then costs more than it
+// saves when a is used by few micro-panels of b: in the products of a
+// convolution with 32 output channels, b is 4 micro-panels wide, and
+// packing a (the patch matrix, written just before by im2col) was 18 % of a
+// training step of the 2-D CNN of experiments/conv. Gemm reads a in place
+// when it is not transposed (four rows read side by side), or when it is
+// and b is at most gemmInPlaceMaxPanelsT micro-panels wide (MR consecutive
+// values of a row of a, one row per step: a wide b would fetch each cache
+// line of a again for every micro-panel). A last micro-panel of fewer than
+// MR rows is still packed, with its zeros. The arithmetic is the same
+// instructions in the same order, so the two ways give the same bits
+// (TestGemmMatchesReference runs both); BenchmarkGemmReadAInPlace and
+// docs/matmul.md compare their speed.
+//
 // Between two blocks of k, the partial sums of a register tile wait in the
 // worker's acc buffer, unscaled, so that each element of c is one sum in
 // increasing p, exactly as in gemmRef; alpha and beta are applied once,
@@ -67,6 +83,8 @@ type gemmJob struct {
 	tm, tn int // tile size: multiples of gemmMR and gemmNR, or m and n
 	tilesN int // tiles across n
 	tiles  int // tiles in all
+
+	aInPlace bool // the micro-kernel reads op(a) where it lies, unpacked
 
 	next atomic.Int64   // next tile to take
 	wg   sync.WaitGroup // pool workers still running
@@ -129,6 +147,29 @@ split:
 		}
 	}
 	job.tiles = job.count()
+	job.aInPlace = gemmReadAInPlace && useAVX && !useFMA && (!job.transA || ceilDiv(job.tn, gemmNR) <= gemmInPlaceMaxPanelsT)
+}
+
+// gemmInPlaceMaxPanelsT is the most micro-panels of b in a tile for which
+// the AVX kernel reads a transposed a in place (see "Reading a in place" at
+// the top of this file).
+var gemmInPlaceMaxPanelsT = 4
+
+// gemmReadAInPlace lets the AVX kernel read a in place. Tests switch it off
+// to compare with the packed path.
+var gemmReadAInPlace = true
+
+// kernelInPlace is microKernel for the MR rows of op(a) from r0 and its
+// columns p0 … p0+kc−1, read from a itself: op(a)[r0+i][p0+p] is
+// a[(r0+i)·k + p0+p], or a[(p0+p)·m + r0+i] when a is transposed.
+func (job *gemmJob) kernelInPlace(kc, r0, p0 int, bp []float64, acc *[gemmMR * gemmNR]float64) {
+	rs, ps, at := job.k, 1, r0*job.k+p0
+	if job.transA {
+		rs, ps, at = 1, job.m, p0*job.m+r0
+	}
+	a := job.a[at : at+(gemmMR-1)*rs+(kc-1)*ps+1] // every value the kernel reads
+	bp = bp[:kc*gemmNR]
+	microKernelStridedAVX(kc, &a[0], rs, ps, &bp[0], acc)
 }
 
 func (job *gemmJob) count() int {
@@ -174,11 +215,20 @@ func (job *gemmJob) tile(ws *gemmWorkspace, i0, i1, j0, j1 int) {
 		packB(ws.bp, job.b, job.transB, job.n, job.k, p0, p1, j0, j1)
 		for ic := i0; ic < i1; ic += gemmMC {
 			ie := min(ic+gemmMC, i1)
-			packA(ws.ap, job.a, job.transA, job.m, job.k, ic, ie, p0, p1)
+			// Rows ic … full−1 make whole micro-panels. Read in place,
+			// only the last, partial one (if any) is packed, at ws.ap[0:].
+			full := ie
+			switch {
+			case !job.aInPlace:
+				packA(ws.ap, job.a, job.transA, job.m, job.k, ic, ie, p0, p1)
+			case (ie-ic)%gemmMR != 0:
+				full = ie - (ie-ic)%gemmMR
+				packA(ws.ap, job.a, job.transA, job.m, job.k, full, ie, p0, p1)
+			}
 			for jr := range panelsN {
 				bp := ws.bp[jr*gemmNR*kc : (jr+1)*gemmNR*kc]
 				for ir := range ceilDiv(ie-ic, gemmMR) {
-					ap := ws.ap[ir*gemmMR*kc : (ir+1)*gemmMR*kc]
+					r0 := ic + ir*gemmMR
 					slot := 0
 					if slots > 1 {
 						slot = ((ic-i0)/gemmMR+ir)*panelsN + jr
@@ -187,9 +237,16 @@ func (job *gemmJob) tile(ws *gemmWorkspace, i0, i1, j0, j1 int) {
 					if first {
 						*acc = [tileLen]float64{}
 					}
-					microKernel(kc, ap, bp, acc)
+					switch {
+					case !job.aInPlace:
+						microKernel(kc, ws.ap[ir*gemmMR*kc:], bp, acc)
+					case r0 < full:
+						job.kernelInPlace(kc, r0, p0, bp, acc)
+					default:
+						microKernel(kc, ws.ap, bp, acc)
+					}
 					if last {
-						r0, c0 := ic+ir*gemmMR, j0+jr*gemmNR
+						c0 := j0 + jr*gemmNR
 						storeTile(job.c[r0*job.n+c0:], job.n, min(gemmMR, ie-r0), min(gemmNR, j1-c0), job.alpha, acc, job.beta)
 					}
 				}

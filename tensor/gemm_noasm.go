@@ -12,3 +12,7 @@ func microKernelAVX(k int, a, b *float64, t *[gemmMR * gemmNR]float64) {
 func storeTileAVX(c *float64, ldc int, alpha float64, t *[gemmMR * gemmNR]float64, beta float64) {
 	panic("tensor: no AVX kernel in this build")
 }
+
+func microKernelStridedAVX(k int, a *float64, rs, ps int, b *float64, t *[gemmMR * gemmNR]float64) {
+	panic("tensor: no AVX kernel in this build")
+}

@@ -98,10 +98,12 @@ type gemmImpl struct {
 }
 
 // kernel is one of the micro-kernels: the portable Go loop, the AVX
-// assembly, and the FMA kernel of the SIMD build.
+// assembly (reading a in place where Gemm chooses to, or always from a
+// packed copy), and the FMA kernel of the SIMD build.
 type kernel struct {
 	name     string
 	avx, fma bool // the values of useAVX and useFMA that select it
+	packed   bool // always pack a: gemmReadAInPlace false
 }
 
 // exact says whether the kernel returns gemmRef's bits.
@@ -109,18 +111,18 @@ func (k kernel) exact() bool { return !k.fma }
 
 // kernels returns the micro-kernels this machine and this build can run.
 func kernels() []kernel {
-	ks := []kernel{{"go", false, false}}
+	ks := []kernel{{"go", false, false, true}}
 	if useAVX {
-		ks = append(ks, kernel{"avx", true, false})
+		ks = append(ks, kernel{"avx", true, false, false}, kernel{"avx-packed", true, false, true})
 	}
 	if useFMA {
-		ks = append(ks, kernel{"fma", useAVX, true}) // storeTile still uses AVX
+		ks = append(ks, kernel{"fma", useAVX, true, false}) // storeTile still uses AVX
 	}
 	return ks
 }
 
 // activeKernel returns the kernel that Gemm runs by default.
-func activeKernel() kernel { return kernel{"default", useAVX, useFMA} }
+func activeKernel() kernel { return kernel{"default", useAVX, useFMA, !gemmReadAInPlace} }
 
 func gemmImpls() []gemmImpl {
 	blocked := func(workers int) func(bool, bool, int, int, int, float64, []float64, []float64, float64, []float64) {
@@ -151,9 +153,9 @@ func gemmImpls() []gemmImpl {
 
 // withKernel runs f with Gemm using kernel k.
 func withKernel(k kernel, f func()) {
-	avx, fma := useAVX, useFMA
-	useAVX, useFMA = k.avx, k.fma
-	defer func() { useAVX, useFMA = avx, fma }()
+	avx, fma, inPlace := useAVX, useFMA, gemmReadAInPlace
+	useAVX, useFMA, gemmReadAInPlace = k.avx, k.fma, !k.packed
+	defer func() { useAVX, useFMA, gemmReadAInPlace = avx, fma, inPlace }()
 	f()
 }
 
@@ -187,6 +189,10 @@ func TestGemmMatchesReference(t *testing.T) {
 		// a tile (m > gemmMC), a last block of k of depth 8, partial
 		// register tiles on both edges.
 		{gemmMC + 1, gemmNC + 4, 2*gemmKC + 8, one},
+		// A transposed a read in place (at most gemmInPlaceMaxPanelsT
+		// micro-panels of b), over three blocks of k, with a partial
+		// micro-panel of a packed at the end of each block of a.
+		{gemmMC + 5, gemmNR * gemmInPlaceMaxPanelsT, 2*gemmKC + 3, one},
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	impls := gemmImpls()
