@@ -244,3 +244,35 @@ func TestPoolPanics(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkPoolStep times Forward then BackwardDelta of the max-poolings of
+// the course networks on a batch of 32, on inputs that went through a ReLU
+// (about half of them 0, so that windows hold ties, as in training).
+func BenchmarkPoolStep(b *testing.B) {
+	cases := []struct {
+		name string
+		m    layers.Module
+		in   []int
+	}{
+		{"MaxPool1D_2_2_254x32", layers.NewMaxPool1D(2, 2), []int{32, 254, 32}},
+		{"MaxPool2D_2x2_2_16x16x16", layers.NewMaxPool2D(2, 2, 2), []int{32, 16, 16, 16}},
+		{"MaxPool2D_2x2_2_8x8x32", layers.NewMaxPool2D(2, 2, 2), []int{32, 8, 8, 32}},
+		{"MaxPool2D_3x3_2_16x16x16", layers.NewMaxPool2D(3, 3, 2), []int{32, 16, 16, 16}},
+	}
+	for _, c := range cases {
+		rng := rand.New(rand.NewPCG(8, 15))
+		x := tensor.New(c.in...).FillNormal(rng, 0, 1)
+		for i, v := range x.Data {
+			x.Data[i] = max(v, 0)
+		}
+		delta := c.m.Forward(x).Clone().FillNormal(rng, 0, 1)
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				c.m.Forward(x)
+				c.m.BackwardDelta(x, delta)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(x.Data)), "ns/input")
+		})
+	}
+}
