@@ -38,3 +38,16 @@ func ConvDefinition(m Module, x, delta *tensor.Tensor) (y, dx, dw, db *tensor.Te
 	}
 	return y, dx, dw, db
 }
+
+// PoolPairs reports whether m, a max-pooling, finds its arg-maxes with the
+// fast path for windows of 2 columns moved by 2 (maxPairs) rather than with
+// the general loop (maxImages).
+func PoolPairs(m Module) bool {
+	switch m := m.(type) {
+	case *MaxPool1D:
+		return m.pool.pairs()
+	case *MaxPool2D:
+		return m.pool.pairs()
+	}
+	panic("layers.PoolPairs: not a max-pooling")
+}

@@ -1,8 +1,10 @@
 package layers_test
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -215,6 +217,147 @@ func TestMaxPoolTies(t *testing.T) {
 			delta := tensor.FromSlice(tt.delta, y.Shape...)
 			if dx := tt.m.BackwardDelta(tt.x, delta); !same(dx.Data, tt.wantDx) {
 				t.Errorf("dx = %v, want %v", dx.Data, tt.wantDx)
+			}
+		})
+	}
+}
+
+// poolTiesInput returns n values drawn from a few levels, so that windows
+// hold ties (+0 and −0 among them, which compare equal but differ in
+// their bits), and NaNs of distinct payloads in about one value in nanEvery
+// (none if nanEvery is 0), so that which NaN of a window wins shows in y.
+func poolTiesInput(rng *rand.Rand, n, nanEvery int) []float64 {
+	levels := []float64{-1, math.Copysign(0, -1), 0, 0.5, 1, 2}
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = levels[rng.IntN(len(levels))]
+		if nanEvery > 0 && rng.IntN(nanEvery) == 0 {
+			x[i] = math.Float64frombits(0x7ff8000000000000 | uint64(i+1))
+		}
+	}
+	return x
+}
+
+// poolSameBits fails t unless got and want hold the same bits: the same
+// zero signs and the same NaNs.
+func poolSameBits(t *testing.T, what string, got, want []float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
+	}
+	for i := range want {
+		if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+			t.Fatalf("%s: value %d is %v (%#x), want %v (%#x)", what, i, got[i], math.Float64bits(got[i]), want[i], math.Float64bits(want[i]))
+		}
+	}
+}
+
+// TestPoolSameAsDefinition asks the poolings for poolRef's float64s bit
+// for bit, on inputs full of ties, signed zeros and NaNs, at GOMAXPROCS 1,
+// 2 and 4: y and dx, max-pooling's fast path for windows of 2 columns
+// moved by 2 (pairs) as well as its general loop, and average-pooling,
+// which sums in poolRef's order (the same float64s, but poolRef starts its
+// sums from +0 and the layer from the window's first value, so that a
+// window of −0s averages to +0 in one and −0 in the other: they compare
+// equal, not bit for bit).
+func TestPoolSameAsDefinition(t *testing.T) {
+	cases := []struct {
+		poolCase
+		pairs bool // max-pooling takes the fast path
+	}{
+		{poolCase{name: "max 1d 2/2", dims: 1, max: true, batch: 5, h: 1, w: 12, ch: 3, kh: 1, kw: 2, step: 2}, true},
+		{poolCase{name: "max 1d 2/2 odd length", dims: 1, max: true, batch: 3, h: 1, w: 9, ch: 1, kh: 1, kw: 2, step: 2}, true},
+		{poolCase{name: "max 1d 2/1 overlapping", dims: 1, max: true, batch: 2, h: 1, w: 9, ch: 2, kh: 1, kw: 2, step: 1}, false},
+		{poolCase{name: "max 1d 3/2 overlapping", dims: 1, max: true, batch: 6, h: 1, w: 11, ch: 2, kh: 1, kw: 3, step: 2}, false},
+		{poolCase{name: "max 1d 2/3 gaps", dims: 1, max: true, batch: 2, h: 1, w: 11, ch: 3, kh: 1, kw: 2, step: 3}, false},
+		{poolCase{name: "max 2d 2x2/2", dims: 2, max: true, batch: 7, h: 6, w: 8, ch: 4, kh: 2, kw: 2, step: 2}, true},
+		{poolCase{name: "max 2d 2x2/2 odd sizes", dims: 2, max: true, batch: 3, h: 5, w: 7, ch: 3, kh: 2, kw: 2, step: 2}, true},
+		{poolCase{name: "max 2d 1x2/2", dims: 2, max: true, batch: 2, h: 5, w: 6, ch: 2, kh: 1, kw: 2, step: 2}, true},
+		{poolCase{name: "max 2d 2x2/1 overlapping", dims: 2, max: true, batch: 2, h: 4, w: 5, ch: 2, kh: 2, kw: 2, step: 1}, false},
+		{poolCase{name: "max 2d 3x3/2", dims: 2, max: true, batch: 5, h: 7, w: 7, ch: 2, kh: 3, kw: 3, step: 2}, false},
+		{poolCase{name: "max 2d 2x1/2", dims: 2, max: true, batch: 2, h: 6, w: 5, ch: 3, kh: 2, kw: 1, step: 2}, false},
+		{poolCase{name: "avg 1d 2/2", dims: 1, batch: 5, h: 1, w: 12, ch: 3, kh: 1, kw: 2, step: 2}, false},
+		{poolCase{name: "avg 2d 2x2/2", dims: 2, batch: 5, h: 6, w: 6, ch: 2, kh: 2, kw: 2, step: 2}, false},
+		{poolCase{name: "avg 2d 3x3/2", dims: 2, batch: 3, h: 7, w: 6, ch: 2, kh: 3, kw: 3, step: 2}, false},
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := c.layer()
+			if c.max {
+				if got := layers.PoolPairs(m); got != c.pairs {
+					t.Fatalf("fast path taken: %v, want %v", got, c.pairs)
+				}
+			}
+			rng := rand.New(rand.NewPCG(8, 16))
+			for _, nanEvery := range []int{0, 7} {
+				x := tensor.FromSlice(poolTiesInput(rng, len(tensor.New(c.inShape()...).Data), nanEvery), c.inShape()...)
+				delta := tensor.New(c.outShape()...).FillNormal(rng, 0, 1)
+				y, dx := poolRef(c.poolCase, x.Data, delta.Data)
+				for _, procs := range []int{1, 2, 4} {
+					runtime.GOMAXPROCS(procs)
+					what := fmt.Sprintf("NaNs 1/%d, GOMAXPROCS %d", nanEvery, procs)
+					if !c.max { // the same float64s, but a window of −0s averages to −0, +0 in poolRef
+						convCheckSame(t, what+": y", true, m.Forward(x), tensor.FromSlice(y, c.outShape()...))
+						convCheckSame(t, what+": dx", true, m.BackwardDelta(x, delta), tensor.FromSlice(dx, c.inShape()...))
+						continue
+					}
+					poolSameBits(t, what+": y", m.Forward(x).Data, y)
+					poolSameBits(t, what+": dx", m.BackwardDelta(x, delta).Data, dx)
+				}
+			}
+		})
+	}
+}
+
+// TestMaxPoolStaleIndices checks that max-pooling's BackwardDelta uses the
+// arg-maxes its Forward recorded only for the same x: after Forward on x1
+// then on x2, BackwardDelta(x1, δ) routes δ as x1's maxima say, and does so
+// without touching the y that Forward(x2) returned; the same data seen
+// with another shape is another x. Routing through indices found again
+// allocates nothing once the buffers exist.
+func TestMaxPoolStaleIndices(t *testing.T) {
+	cases := []poolCase{
+		{name: "1d 2/2", dims: 1, max: true, batch: 5, h: 1, w: 8, ch: 4, kh: 1, kw: 2, step: 2},
+		{name: "1d 3/2", dims: 1, max: true, batch: 5, h: 1, w: 8, ch: 4, kh: 1, kw: 3, step: 2},
+		{name: "2d 2x2/2", dims: 2, max: true, batch: 5, h: 4, w: 8, ch: 2, kh: 2, kw: 2, step: 2},
+		{name: "2d 3x3/1", dims: 2, max: true, batch: 5, h: 4, w: 8, ch: 2, kh: 3, kw: 3, step: 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(8, 17))
+			m := c.layer()
+			x1 := tensor.New(c.inShape()...).FillNormal(rng, 0, 1)
+			x2 := tensor.New(c.inShape()...).FillNormal(rng, 0, 1)
+			delta := tensor.New(c.outShape()...).FillNormal(rng, 0, 1)
+			y1, dx1 := poolRef(c, x1.Data, delta.Data)
+			y2, dx2 := poolRef(c, x2.Data, delta.Data)
+
+			m.Forward(x1)
+			y := m.Forward(x2)
+			poolSameBits(t, "BackwardDelta(x1) after Forward(x2)", m.BackwardDelta(x1, delta).Data, dx1)
+			poolSameBits(t, "Forward(x2)'s y after BackwardDelta(x1)", y.Data, y2)
+			poolSameBits(t, "BackwardDelta(x2) after BackwardDelta(x1)", m.BackwardDelta(x2, delta).Data, dx2)
+			poolSameBits(t, "Forward(x1)", m.Forward(x1).Data, y1)
+			poolSameBits(t, "BackwardDelta(x1) after Forward(x1)", m.BackwardDelta(x1, delta).Data, dx1)
+
+			// x1's storage read as images of half the width and twice the
+			// channels (or sequences of twice the channels).
+			other := c
+			other.w, other.ch = c.w/2, 2*c.ch
+			view := tensor.FromSlice(x1.Data, other.inShape()...)
+			dView := tensor.New(other.outShape()...).FillNormal(rng, 0, 1)
+			_, want := poolRef(other, view.Data, dView.Data)
+			m.Forward(x1)
+			poolSameBits(t, "BackwardDelta(x1's data, another shape)", m.BackwardDelta(view, dView).Data, want)
+
+			alternate := func() {
+				m.Forward(x2)
+				m.BackwardDelta(x1, delta)
+			}
+			alternate()
+			if n := testing.AllocsPerRun(10, alternate); n != 0 {
+				t.Errorf("%v allocations per Forward(x2), BackwardDelta(x1), want 0", n)
 			}
 		})
 	}
