@@ -271,9 +271,7 @@ func (c *convCore) runPart(p int) {
 			dw := im2colView(&wp.dwT, wp.dw, k, n)
 			tensor.Gemm(true, false, 1, cols, im2colView(&wp.rowsT, d, rows, n), 1, dw) // dW += X̃ᵀ·δ̃
 			if c.bias != nil {                                                          // db += Σ_rows δ̃
-				for r := 0; r < len(d); r += n {
-					im2colAddTo(wp.db, d[r:r+n])
-				}
+				im2colAddRows(wp.db, d)
 			}
 		case convDelta:
 			d := c.delta[c0*perImage*n : c1*perImage*n]
