@@ -404,7 +404,9 @@ func scatter4(d, src []float64) {
 		*(*[2]float64)(d[2:4]) = *(*[2]float64)(s[2:4])
 		return
 	}
-	copy(d, src)
+	for i, v := range src { // copy would call memmove for one to three values
+		d[i] = v
+	}
 }
 
 // scatter8 copies min(8, len(src)) values to d, as scatter4.
