@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 
 	"github.com/nndiy/nndiy/tensor"
 )
@@ -261,7 +262,7 @@ func (c *convCore) runPart(p int) {
 				}
 				beta = 1
 			}
-			tensor.Gemm(false, false, 1, cols, &c.w, beta, im2colView(&wp.rowsT, y, rows, n))
+			c.gemm(false, false, 1, cols, &c.w, beta, im2colView(&wp.rowsT, y, rows, n))
 		case convGradient:
 			cols := im2colView(&wp.colsT, wp.cols[at:at+rows*k], rows, k)
 			if !c.reuse {
@@ -269,17 +270,30 @@ func (c *convCore) runPart(p int) {
 			}
 			d := c.delta[c0*perImage*n : c1*perImage*n]
 			dw := im2colView(&wp.dwT, wp.dw, k, n)
-			tensor.Gemm(true, false, 1, cols, im2colView(&wp.rowsT, d, rows, n), 1, dw) // dW += X̃ᵀ·δ̃
-			if c.bias != nil {                                                          // db += Σ_rows δ̃
+			c.gemm(true, false, 1, cols, im2colView(&wp.rowsT, d, rows, n), 1, dw) // dW += X̃ᵀ·δ̃
+			if c.bias != nil {                                                     // db += Σ_rows δ̃
 				im2colAddRows(wp.db, d)
 			}
 		case convDelta:
 			d := c.delta[c0*perImage*n : c1*perImage*n]
 			dcols := im2colView(&wp.colsT, wp.dcols[:rows*k], rows, k)
-			tensor.Gemm(false, true, 1, im2colView(&wp.rowsT, d, rows, n), &c.w, 0, dcols) // dX̃ = δ̃·Wᵀ
+			c.gemm(false, true, 1, im2colView(&wp.rowsT, d, rows, n), &c.w, 0, dcols) // dX̃ = δ̃·Wᵀ
 			col2im(c.dx, dcols.Data, g, c0, c1)
 		}
 	}
+}
+
+// gemm is the product of a part: tensor.GemmSerial when the parts keep
+// every core busy, so that a product does not split itself over the cores
+// that the other parts are using; tensor.Gemm when there are fewer parts
+// than cores (a batch of fewer than convParts images). Both give the same
+// float64s.
+func (c *convCore) gemm(transA, transB bool, alpha float64, a, b *tensor.Tensor, beta float64, y *tensor.Tensor) {
+	if c.parts >= runtime.GOMAXPROCS(0) {
+		tensor.GemmSerial(transA, transB, alpha, a, b, beta, y)
+		return
+	}
+	tensor.Gemm(transA, transB, alpha, a, b, beta, y)
 }
 
 // convSameData reports whether a and b are the same slice of memory.

@@ -49,8 +49,19 @@ const (
 // docs/matmul.md. Gemm into an existing c does not allocate, and several
 // goroutines may call Gemm at once.
 func Gemm(transA, transB bool, alpha float64, a, b *Tensor, beta float64, c *Tensor) {
-	m, n, k := gemmShapes(transA, transB, a, b, c)
+	m, n, k := gemmShapes("Gemm", transA, transB, a, b, c)
 	gemm(transA, transB, m, n, k, alpha, a.Data, b.Data, beta, c.Data, runtime.GOMAXPROCS(0))
+}
+
+// GemmSerial is Gemm on the calling goroutine alone, with the same result.
+// Code that already runs several products at once, one per core, calls it
+// so that each product does not also split itself over the cores: the
+// convolutions cut a batch into parts, each part multiplies its own patch
+// matrix, and a part's product handed in pieces to a second goroutine made
+// the two cores wait on each other and read each other's data.
+func GemmSerial(transA, transB bool, alpha float64, a, b *Tensor, beta float64, c *Tensor) {
+	m, n, k := gemmShapes("GemmSerial", transA, transB, a, b, c)
+	gemm(transA, transB, m, n, k, alpha, a.Data, b.Data, beta, c.Data, 1)
 }
 
 // gemm is Gemm on the tensors' data, with at most procs goroutines. It
@@ -87,9 +98,9 @@ func MatMul(a, b *Tensor) *Tensor {
 }
 
 // gemmShapes checks the shapes of a Gemm call and returns m, n, k.
-func gemmShapes(transA, transB bool, a, b, c *Tensor) (m, n, k int) {
+func gemmShapes(op string, transA, transB bool, a, b, c *Tensor) (m, n, k int) {
 	if len(a.Shape) != 2 || len(b.Shape) != 2 || len(c.Shape) != 2 {
-		panic(fmt.Sprintf("tensor.Gemm: need 2-D tensors, have a %v, b %v, c %v", a.Shape, b.Shape, c.Shape))
+		panic(fmt.Sprintf("tensor.%s: need 2-D tensors, have a %v, b %v, c %v", op, a.Shape, b.Shape, c.Shape))
 	}
 	m, k = a.Shape[0], a.Shape[1]
 	if transA {
@@ -100,8 +111,8 @@ func gemmShapes(transA, transB bool, a, b, c *Tensor) (m, n, k int) {
 		kb, n = n, kb
 	}
 	if k != kb || c.Shape[0] != m || c.Shape[1] != n {
-		panic(fmt.Sprintf("tensor.Gemm: shape mismatch: op(a) is %d×%d (a %v, transA %v), op(b) is %d×%d (b %v, transB %v), c %v",
-			m, k, a.Shape, transA, kb, n, b.Shape, transB, c.Shape))
+		panic(fmt.Sprintf("tensor.%s: shape mismatch: op(a) is %d×%d (a %v, transA %v), op(b) is %d×%d (b %v, transB %v), c %v",
+			op, m, k, a.Shape, transA, kb, n, b.Shape, transB, c.Shape))
 	}
 	return m, n, k
 }
