@@ -3,6 +3,7 @@ package tensor_test
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/nndiy/nndiy/tensor"
 )
@@ -62,6 +63,28 @@ func ExampleGemm() {
 	tensor.Gemm(false, true, 1, delta, w, 0, dx) // dx = δ·Wᵀ
 	fmt.Println(dW.Data, dx.Data)
 	// Output: [1 3 0 2 4 0] [1 0 0 1]
+}
+
+// GemmSerial gives Gemm's result on the calling goroutine alone: here four
+// goroutines each multiply their own quarter of a batch, as the
+// convolutions' parts do, and the products do not compete for the cores.
+func ExampleGemmSerial() {
+	w := tensor.FromSlice([]float64{1, 0, -1, 0, 1, 2}, 2, 3)      // 2 inputs → 3 outputs
+	x := tensor.FromSlice([]float64{1, 2, 3, 4, 5, 6, 7, 8}, 4, 2) // a batch of 4
+	y := tensor.New(4, 3)
+	var wg sync.WaitGroup
+	for p := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			xp := tensor.FromSlice(x.Data[2*p:2*p+2], 1, 2)
+			yp := tensor.FromSlice(y.Data[3*p:3*p+3], 1, 3)
+			tensor.GemmSerial(false, false, 1, xp, w, 0, yp) // yₚ = xₚ·W
+		}()
+	}
+	wg.Wait()
+	fmt.Println(y.Data)
+	// Output: [1 2 3 3 4 5 5 6 7 7 8 9]
 }
 
 // RowLogSumExp is the normaliser of a log-softmax: log Σⱼ exp(xᵢⱼ), computed

@@ -140,10 +140,21 @@ func gemmImpls() []gemmImpl {
 		}
 		Gemm(tA, tB, alpha, x, y, beta, FromSlice(c, m, n))
 	}
+	serial := func(tA, tB bool, m, n, k int, alpha float64, a, b []float64, beta float64, c []float64) {
+		x, y := FromSlice(a, m, k), FromSlice(b, k, n)
+		if tA {
+			x = FromSlice(a, k, m)
+		}
+		if tB {
+			y = FromSlice(b, n, k)
+		}
+		GemmSerial(tA, tB, alpha, x, y, beta, FromSlice(c, m, n))
+	}
 	var impls []gemmImpl
 	for _, k := range kernels() {
 		impls = append(impls,
 			gemmImpl{"Gemm/" + k.name, k, false, public},
+			gemmImpl{"GemmSerial/" + k.name, k, false, serial},
 			gemmImpl{"blocked-1/" + k.name, k, true, blocked(1)},
 			gemmImpl{"blocked-3/" + k.name, k, true, blocked(3)},
 		)
