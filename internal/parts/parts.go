@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Runner is work cut into parts that may run at once: RunPart(p) must
@@ -41,12 +42,7 @@ func Run(job *Job, r Runner, parts int) {
 			w.jobs = make(chan *Job, 64)
 		}
 		for ; w.n < helpers; w.n++ {
-			go func() {
-				for j := range w.jobs {
-					j.work()
-					j.wg.Done()
-				}
-			}()
+			go helper(w.jobs)
 		}
 		w.mu.Unlock()
 		job.wg.Add(helpers)
@@ -60,6 +56,47 @@ func Run(job *Job, r Runner, parts int) {
 }
 
 // work runs parts until none is left.
+// helper runs the jobs sent on jobs. After each one it waits for the next
+// without sleeping, for up to SpinFor, before it blocks on the channel.
+func helper(jobs chan *Job) {
+	for j := range jobs {
+		for j != nil {
+			j.work()
+			j.wg.Done()
+			j = poll(jobs, SpinFor)
+		}
+	}
+}
+
+// SpinFor is how long a helper keeps looking for the next job before it
+// blocks. A blocked helper's thread sleeps, and its core with it; on the
+// 2-core virtual machine where nndiy is measured, the next job then found
+// the helper 100 to 180 µs late, while a part of a training step's pass
+// lasts from tens of microseconds (a pooling) to half a millisecond (the
+// 2-D CNN's second convolution), and Run waits for every helper it called.
+// The passes of a step follow each other within a fraction of a
+// millisecond, so a helper that waits awake for 1 ms stays awake for a
+// whole training step. The price is up to 1 ms of one core's time after
+// the last job, every time the work stops.
+const SpinFor = time.Millisecond
+
+// poll returns the next job sent on jobs, or nil if none came within d. It
+// yields its thread to any other goroutine between looks.
+func poll(jobs chan *Job, d time.Duration) *Job {
+	start := time.Now()
+	for i := 0; ; i++ {
+		select {
+		case j := <-jobs:
+			return j
+		default:
+		}
+		if i%16 == 15 && time.Since(start) > d {
+			return nil
+		}
+		runtime.Gosched()
+	}
+}
+
 func (j *Job) work() {
 	for {
 		p := int(j.next.Add(1)) - 1
