@@ -251,14 +251,11 @@ func (p *poolCore) avgImages(b0, b1 int) {
 			for j := range ow {
 				y := p.out[o : o+c]
 				o += c
+				clear(y) // from +0, as PyTorch: a window of −0s averages to +0
 				for di := range g.kH {
 					for dj := range g.kW {
 						k := p.index(b, i*g.strideH+di, j*g.strideW+dj)
-						if di == 0 && dj == 0 {
-							copy(y, x[k:k+c])
-						} else {
-							im2colAddTo(y, x[k:k+c])
-						}
+						im2colAddTo(y, x[k:k+c])
 					}
 				}
 				for ch := range y {
