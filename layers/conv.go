@@ -41,6 +41,13 @@ func WithoutBias() ConvOption {
 // slower than the others.
 const convParts = 4
 
+// convRowParts is the number of parts of the passes whose results are
+// computed row by row, Forward's ỹ and BackwardDelta's dx: how the batch
+// is cut changes nothing in them, so they take smaller parts than the
+// weight gradient, and two cores then wait less for the slower one at the
+// end of a pass.
+const convRowParts = 2 * convParts
+
 // convChunkMACs bounds the multiply-adds of one product: a part lowers its
 // images in chunks of as many images as keep a chunk's products under it.
 // It is tensor.Gemm's threshold for splitting a product over goroutines
@@ -69,9 +76,10 @@ const convChunkMACs = 128 * 128 * 128
 // docs/convolutions.md derives each line; conv1d.go and conv2d.go hold the
 // same sums as plain loops, the definition the tests compare with.
 //
-// Each pass cuts the batch into convParts parts of consecutive images, run
-// in parallel, and each part into chunks of images under convChunkMACs.
-// Forward keeps the patch matrix of the whole batch, when it is at most
+// Each pass cuts the batch into parts of consecutive images, run in
+// parallel (convParts for the weight gradient, convRowParts for the other
+// two), and each part into chunks of images under convChunkMACs. Forward
+// keeps the patch matrix of the whole batch, when it is at most
 // convKeepFloats values, for BackwardUpdateGradient on the same x.
 //
 // What the parts change: ỹ and dx are computed row by row as the definition
@@ -100,12 +108,15 @@ type convCore struct {
 	x, delta []float64
 	parts    int  // parts of the batch
 	per      int  // images per chunk
+	keep     bool // the batch's patches are in kept, image after image
 	reuse    bool // the gradient pass uses the patches Forward kept
 	w        tensor.Tensor
-	work     [convParts]convPart
+	work     [convRowParts]convPart
 
-	// The x.Data, and the geometry, whose patches the parts hold from
-	// Forward; keptOf is nil when they hold none.
+	// The patch matrix of the whole batch, when it is at most
+	// convKeepFloats values, and the x.Data and geometry it was built from
+	// by Forward; keptOf is nil when it holds none.
+	kept     []float64
 	keptOf   []float64
 	keptGeom im2colGeom
 
@@ -122,10 +133,10 @@ const (
 	convDelta
 )
 
-// convPart holds what one part of the batch needs of its own: its patch
-// matrix (of one chunk, or of all its images when Forward keeps them) or
-// dX̃, its partial sums of dW and db, and the 2-D tensor headers Gemm
-// takes, rewritten for each chunk.
+// convPart holds what one part of the batch needs of its own: the patch
+// matrix of a chunk (when the batch's is not kept) or its dX̃, its partial
+// sums of dW and db, and the 2-D tensor headers Gemm takes, rewritten for
+// each chunk.
 type convPart struct {
 	cols, dcols  []float64
 	dw, db       []float64
@@ -181,26 +192,33 @@ func (c *convCore) run(pass convPass, x, delta []float64) {
 	g := &c.geom
 	perImage, k, n := g.outH()*g.outW(), g.patchLen(), c.chanOut
 	c.pass, c.x, c.delta = pass, x, delta
-	c.parts = min(convParts, g.batch)
+	parts := convRowParts
+	if pass == convGradient {
+		parts = convParts // its partial sums fix the results' bits
+	}
+	c.parts = min(parts, g.batch)
 	c.per = max(1, convChunkMACs/max(1, perImage*k*n))
 	c.per = min(c.per, (g.batch+c.parts-1)/c.parts)
-	keep := g.batch*perImage*k <= convKeepFloats
+	c.keep = g.batch*perImage*k <= convKeepFloats
 	switch pass {
 	case convForward:
-		c.keptOf = nil // the parts' patches are about to be overwritten
+		c.keptOf = nil // the kept patches are about to be overwritten
 	case convGradient:
-		c.reuse = keep && c.keptGeom == *g && convSameData(c.keptOf, x)
+		c.reuse = c.keep && c.keptGeom == *g && convSameData(c.keptOf, x)
+		if !c.reuse {
+			c.keptOf = nil
+		}
+	}
+	if c.keep && pass != convDelta {
+		c.kept = im2colGrow(c.kept, g.batch*perImage*k)
 	}
 	im2colView(&c.w, c.weight.Value.Data, k, n)
 	for p := range c.parts {
 		wp := &c.work[p]
-		b0, b1 := c.partImages(p)
 		switch {
 		case pass == convDelta:
 			wp.dcols = im2colGrow(wp.dcols, c.per*perImage*k)
-		case keep:
-			wp.cols = im2colGrow(wp.cols, (b1-b0)*perImage*k)
-		default:
+		case !c.keep:
 			wp.cols = im2colGrow(wp.cols, c.per*perImage*k)
 		}
 		if pass == convGradient {
@@ -209,7 +227,7 @@ func (c *convCore) run(pass convPass, x, delta []float64) {
 		}
 	}
 	runParts(c.job, c, c.parts)
-	if pass == convForward && keep {
+	if c.keep && pass != convDelta { // kept holds x's patches
 		c.keptOf, c.keptGeom = x, *g
 	}
 	c.x, c.delta = nil, nil
@@ -225,7 +243,6 @@ func (c *convCore) runPart(p int) {
 	g, wp := &c.geom, &c.work[p]
 	perImage, k, n := g.outH()*g.outW(), g.patchLen(), c.chanOut
 	b0, b1 := c.partImages(p)
-	keep := g.batch*perImage*k <= convKeepFloats
 	switch c.pass {
 	case convGradient:
 		clear(wp.dw)
@@ -243,15 +260,15 @@ func (c *convCore) runPart(p int) {
 	for c0 := b0; c0 < b1; c0 += per {
 		c1 := min(c0+per, b1)
 		rows := (c1 - c0) * perImage
-		// The chunk's patches: at its place among the part's when they are
-		// kept, else at the start of the part's buffer.
-		at := 0
-		if keep {
-			at = (c0 - b0) * perImage * k
+		// The chunk's patches: at their place among the batch's when those
+		// are kept, else at the start of the part's buffer.
+		patches := wp.cols
+		if c.keep {
+			patches = c.kept[c0*perImage*k:]
 		}
 		switch c.pass {
 		case convForward:
-			cols := im2colView(&wp.colsT, wp.cols[at:at+rows*k], rows, k)
+			cols := im2colView(&wp.colsT, patches[:rows*k], rows, k)
 			im2col(cols.Data, c.x, g, c0, c1)
 			// ỹ = X̃·W + 1·bᵀ: start each row from b and let Gemm add X̃·W.
 			y := c.out[c0*perImage*n : c1*perImage*n]
@@ -264,7 +281,7 @@ func (c *convCore) runPart(p int) {
 			}
 			c.gemm(false, false, 1, cols, &c.w, beta, im2colView(&wp.rowsT, y, rows, n))
 		case convGradient:
-			cols := im2colView(&wp.colsT, wp.cols[at:at+rows*k], rows, k)
+			cols := im2colView(&wp.colsT, patches[:rows*k], rows, k)
 			if !c.reuse {
 				im2col(cols.Data, c.x, g, c0, c1)
 			}

@@ -214,8 +214,9 @@ func TestConvChunks(t *testing.T) {
 
 // TestConvBackwardUsesItsInput checks that the patches kept from Forward
 // are not used for another input: BackwardUpdateGradient(x2, δ) after
-// Forward(x1) is the gradient at x2. It also checks that gradients
-// accumulate across calls.
+// Forward(x1) is the gradient at x2, and a gradient at x1 after that one is
+// the gradient at x1. It also checks that gradients accumulate across
+// calls.
 func TestConvBackwardUsesItsInput(t *testing.T) {
 	c := convCases[1]
 	rng := rand.New(rand.NewPCG(8, 4))
@@ -234,6 +235,15 @@ func TestConvBackwardUsesItsInput(t *testing.T) {
 	m.BackwardUpdateGradient(x2, delta)
 	convCheckClose(t, "dW accumulated twice", w.Grad, tensor.Scale(nil, dw, 2))
 	convCheckClose(t, "db accumulated twice", b.Grad, tensor.Scale(nil, db, 2))
+
+	// A gradient at x2 rebuilds the kept patches for x2: a later gradient
+	// at x1, Forward's input, must not take them for x1's.
+	_, _, dw1, _ := layers.ConvDefinition(m, x1, delta)
+	m.Forward(x1)
+	m.BackwardUpdateGradient(x2, delta)
+	m.ZeroGrad()
+	m.BackwardUpdateGradient(x1, delta)
+	convCheckClose(t, "dW at x1 after a gradient at x2", w.Grad, dw1)
 }
 
 // TestConvInit checks PyTorch's default initialisation: weight and bias

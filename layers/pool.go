@@ -21,7 +21,7 @@ import (
 // values Forward saw), and finds the arg-maxes again otherwise, so that
 // stale indices are never used.
 //
-// Both passes cut the batch into convParts parts of consecutive images run
+// Both passes cut the batch into convRowParts parts of consecutive images run
 // in parallel (runParts); an image's windows, and so every value of y and
 // dx, are computed by one goroutine in the loops' order, whatever the
 // number of cores.
@@ -97,7 +97,7 @@ func (p *poolCore) growArg(n int) {
 // run runs the forward pass, or the backward one, on every part.
 func (p *poolCore) run(backward bool, x, delta *tensor.Tensor) {
 	p.backward, p.x, p.delta = backward, x, delta
-	p.parts = min(convParts, p.geom.batch)
+	p.parts = min(convRowParts, p.geom.batch)
 	runParts(p.job, p, p.parts)
 	p.x, p.delta = nil, nil
 }
