@@ -1,9 +1,10 @@
 package tensor
 
 import (
-	"runtime"
 	"sync"
 	"time"
+
+	"github.com/nndiy/nndiy/internal/parts"
 )
 
 // The worker pool of the blocked Gemm. Workers are goroutines started on
@@ -48,38 +49,20 @@ func gemmWorker(jobs <-chan *gemmJob) {
 		for job != nil {
 			job.run(ws)
 			job.wg.Done()
-			job = pollJob(jobs, gemmSpinFor)
+			job, _ = parts.Await(jobs, gemmSpinFor)
 		}
 	}
 }
 
-// gemmSpinFor is how long a worker keeps looking for the next job before
-// it blocks on the channel. A blocked worker's thread sleeps, and its core
-// with it: on the 2-core virtual machine where nndiy is measured, a job
-// then found the worker 100 to 180 µs late, longer than a whole product of
-// the Conv1D net's Linear(4064, 100) on a batch of 32, and gemmBlocked
-// waits for every worker it called. A training step's products follow
-// each other within a millisecond, so a worker that waits awake for 1 ms
-// stays awake for the whole of a training. (internal/parts's helpers do
-// the same for the same reason.)
+// gemmSpinFor is how long a worker keeps looking for its next job before
+// it blocks on the channel, as internal/parts's helpers do and for the same
+// reason (parts.SpinFor): a blocked worker's thread sleeps, and the idle
+// core with it, and on the 2-core virtual machine where nndiy is measured
+// a sleeping helper took 100 to 180 µs to wake, while gemmBlocked waits for
+// every worker it called. A training step's products follow each other
+// within a millisecond, so a worker that waits awake for 1 ms stays awake
+// for a whole training.
 const gemmSpinFor = time.Millisecond
-
-// pollJob returns the next job sent on jobs, or nil if none came within d.
-// It yields its thread to any other goroutine between looks.
-func pollJob(jobs <-chan *gemmJob, d time.Duration) *gemmJob {
-	start := time.Now()
-	for i := 0; ; i++ {
-		select {
-		case job := <-jobs:
-			return job
-		default:
-		}
-		if i%16 == 15 && time.Since(start) > d {
-			return nil
-		}
-		runtime.Gosched()
-	}
-}
 
 func getJob() *gemmJob {
 	p := &gemmPool

@@ -55,7 +55,6 @@ func Run(job *Job, r Runner, parts int) {
 	job.r = nil
 }
 
-// work runs parts until none is left.
 // helper runs the jobs sent on jobs. After each one it waits for the next
 // without sleeping, for up to SpinFor, before it blocks on the channel.
 func helper(jobs chan *Job) {
@@ -63,7 +62,7 @@ func helper(jobs chan *Job) {
 		for j != nil {
 			j.work()
 			j.wg.Done()
-			j = poll(jobs, SpinFor)
+			j, _ = Await(jobs, SpinFor)
 		}
 	}
 }
@@ -80,23 +79,27 @@ func helper(jobs chan *Job) {
 // the last job, every time the work stops.
 const SpinFor = time.Millisecond
 
-// poll returns the next job sent on jobs, or nil if none came within d. It
-// yields its thread to any other goroutine between looks.
-func poll(jobs chan *Job, d time.Duration) *Job {
+// Await returns the next value sent on ch and true, or false if none came
+// within d. It waits awake, yielding its thread to any other goroutine
+// between looks, where a receive would put the thread to sleep. Gemm's
+// workers (package tensor) wait for their jobs with it too.
+func Await[T any](ch <-chan T, d time.Duration) (T, bool) {
 	start := time.Now()
 	for i := 0; ; i++ {
 		select {
-		case j := <-jobs:
-			return j
+		case v := <-ch:
+			return v, true
 		default:
 		}
 		if i%16 == 15 && time.Since(start) > d {
-			return nil
+			var zero T
+			return zero, false
 		}
 		runtime.Gosched()
 	}
 }
 
+// work runs parts until none is left.
 func (j *Job) work() {
 	for {
 		p := int(j.next.Add(1)) - 1

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // counter counts the calls of each part.
@@ -125,5 +126,31 @@ func BenchmarkRun(b *testing.B) {
 				Run(&job, s, 4)
 			}
 		})
+	}
+}
+
+// TestAwait checks that Await returns a value sent while it waits, one
+// already waiting in the channel, and nothing, no sooner than d, when
+// nothing comes.
+func TestAwait(t *testing.T) {
+	ch := make(chan int, 1)
+	ch <- 7
+	if v, ok := Await(ch, time.Millisecond); !ok || v != 7 {
+		t.Fatalf("Await with a value waiting = %d, %v; want 7, true", v, ok)
+	}
+	go func() {
+		time.Sleep(100 * time.Microsecond)
+		ch <- 9
+	}()
+	if v, ok := Await(ch, time.Minute); !ok || v != 9 {
+		t.Fatalf("Await with a value sent later = %d, %v; want 9, true", v, ok)
+	}
+	const d = 3 * time.Millisecond
+	start := time.Now()
+	if v, ok := Await(ch, d); ok || v != 0 {
+		t.Fatalf("Await with nothing sent = %d, %v; want 0, false", v, ok)
+	}
+	if took := time.Since(start); took < d {
+		t.Fatalf("Await with nothing sent returned after %v, want at least %v", took, d)
 	}
 }
