@@ -49,11 +49,10 @@ const convParts = 4
 const convRowParts = 2 * convParts
 
 // convChunkMACs bounds the multiply-adds of one product: a part lowers its
-// images in chunks of as many images as keep a chunk's products under it.
-// It is tensor.Gemm's threshold for splitting a product over goroutines
-// (128³): the parts are already spread over the cores, and a chunk's patch
-// matrix (at most a few hundred KiB) stays in the core's L2 cache between
-// im2col and Gemm. It also bounds the memory of a whole test set convolved
+// images in chunks of as many images as keep a chunk's products under it,
+// so that a chunk's patch matrix (at most a few hundred KiB) stays in the
+// core's L2 cache between im2col and Gemm. The chunks of a weight gradient
+// fix the order of its sums, so this constant is part of its results. It also bounds the memory of a whole test set convolved
 // at once.
 const convChunkMACs = 128 * 128 * 128
 

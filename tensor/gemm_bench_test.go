@@ -113,7 +113,7 @@ func BenchmarkGemmSmall(b *testing.B) {
 // gemmParallelMin. (On a machine that other programs keep busy, it wins
 // later or never.)
 func BenchmarkGemmParallel(b *testing.B) {
-	shapes := [][3]int{{32, 32, 32}, {48, 48, 48}, {64, 64, 64}, {96, 96, 96}, {128, 128, 128}, {32, 128, 256}}
+	shapes := [][3]int{{32, 32, 32}, {48, 48, 48}, {64, 64, 64}, {96, 96, 96}, {128, 128, 128}, {32, 128, 256}, {32, 100, 512}}
 	for _, s := range shapes {
 		m, n, k := s[0], s[1], s[2]
 		x, y, c := benchOperands(false, false, m, n, k)

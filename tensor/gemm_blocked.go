@@ -64,14 +64,16 @@ const (
 	// plain loop, without packing: at 4×4×4 the two take the same time
 	// (BenchmarkGemmSmall).
 	gemmDirectMax = 4 * 4 * 4
-	// gemmParallelMin is the smallest m·n·k split over several goroutines.
-	// Below it a product takes less than about 140 µs on one core, while
-	// handing work to a parked worker added 3 µs at the median and 25 µs
-	// at the 99th percentile on our busy 2-core machine, where a second
-	// goroutine made every size up to 128³ slower (BenchmarkGemmParallel).
-	// The products of an MLP on a batch of 32 (about 2²⁰ multiply-adds)
-	// stay on the calling goroutine.
-	gemmParallelMin = 128 * 128 * 128
+	// gemmParallelMin is the smallest m·n·k split over several goroutines,
+	// 1.5·2²⁰. The products of an MLP on a batch of 32 (about 2²⁰
+	// multiply-adds, some 70 µs on one core) stay on the calling goroutine:
+	// on our busy 2-core machine a second goroutine made them slower (on
+	// the idle one it gained them 5 to 25 %, BenchmarkGemmParallel). The
+	// 2-D CNN's Linear(512, 100) on a batch of 32 (1.6·2²⁰) is above it: its
+	// forward product went from 16–18 to 25–29 GFLOPS on two goroutines, and
+	// the CNN's step on two cores took 3 to 5 % less time. Until the workers
+	// waited awake for their next job (gemmSpinFor) the threshold was 128³.
+	gemmParallelMin = 3 << 19
 )
 
 // gemmJob is one blocked product. Its tiles of c are the tasks: any worker
