@@ -59,10 +59,10 @@ func gemmWorker(jobs <-chan *gemmJob) {
 // reason (parts.SpinFor): a blocked worker's thread sleeps, and the idle
 // core with it, and on the 2-core virtual machine where nndiy is measured
 // a sleeping helper took 100 to 180 µs to wake, while gemmBlocked waits for
-// every worker it called. A training step's products follow each other
-// within a millisecond, so a worker that waits awake for 1 ms stays awake
-// for a whole training.
-const gemmSpinFor = time.Millisecond
+// every worker it called. Waiting 5 ms, a worker stays awake for a whole
+// training, through the passes that the parts' helpers run between two
+// products.
+const gemmSpinFor = 5 * time.Millisecond
 
 func getJob() *gemmJob {
 	p := &gemmPool

@@ -73,11 +73,17 @@ func helper(jobs chan *Job) {
 // the helper 100 to 180 µs late, while a part of a training step's pass
 // lasts from tens of microseconds (a pooling) to half a millisecond (the
 // 2-D CNN's second convolution), and Run waits for every helper it called.
-// The passes of a step follow each other within a fraction of a
-// millisecond, so a helper that waits awake for 1 ms stays awake for a
-// whole training step. The price is up to 1 ms of one core's time after
-// the last job, every time the work stops.
-const SpinFor = time.Millisecond
+// A helper that waits awake for 5 ms stays awake for a whole training:
+// between two passes of a step there is at most the work that Gemm's own
+// workers share, such as the Conv1D net's Linear(4064, 100), about 1 ms
+// per product. Blocking is also what allocates: the runtime takes a
+// record of the waiting goroutine from a per-core cache that it sometimes
+// has to refill, and in 300 steps of the Conv1D net on two cores the
+// process allocated 24 to 31 times with a 1 ms wait, 2 to 5 times with
+// 5 ms (8 to 11 times when the helpers blocked after every job). The price
+// is up to 5 ms of one core's time after the last job, every time the work
+// stops.
+const SpinFor = 5 * time.Millisecond
 
 // Await returns the next value sent on ch and true, or false if none came
 // within d. It waits awake, yielding its thread to any other goroutine
