@@ -2,6 +2,7 @@ package parts_test
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/nndiy/nndiy/internal/parts"
 )
@@ -29,4 +30,19 @@ func Example() {
 	parts.Run(&d.Job, d, n)
 	fmt.Println(n, "chunks;", d.x[0], d.x[1], d.x[99_999])
 	// Output: 7 chunks; 0 2 199998
+}
+
+// Await waits awake for a value, and gives up after the time it is given:
+// a helper calls it between jobs, then blocks on the channel if nothing
+// came.
+func ExampleAwait() {
+	jobs := make(chan string, 1)
+	jobs <- "the next pass"
+	job, ok := parts.Await(jobs, parts.SpinFor)
+	fmt.Println(job, ok)
+	_, ok = parts.Await(jobs, time.Millisecond) // nothing is sent
+	fmt.Println(ok)
+	// Output:
+	// the next pass true
+	// false
 }
