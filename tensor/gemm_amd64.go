@@ -45,3 +45,9 @@ func storeTileAVX(c *float64, ldc int, alpha float64, t *[gemmMR * gemmNR]float6
 //
 //go:noescape
 func microKernelStridedAVX(k int, a *float64, rs, ps int, b *float64, t *[gemmMR * gemmNR]float64)
+
+// microKernelStridedFMA is microKernelStridedAVX with fused multiply-adds,
+// for the SIMD build on CPUs with FMA (useFMA).
+//
+//go:noescape
+func microKernelStridedFMA(k int, a *float64, rs, ps int, b *float64, t *[gemmMR * gemmNR]float64)

@@ -138,6 +138,62 @@ strided:
 	VZEROUPPER
 	RET
 
+// func microKernelStridedFMA(k int, a *float64, rs, ps int, b *float64, t *[32]float64)
+//
+// microKernelStridedAVX with each product fused into its sum (VFMADD231PD,
+// rounded once), as the SIMD build's microKernelFMA (gemm_simd.go) does:
+// the SIMD build reads a in place with it, and gets that kernel's bits.
+TEXT ·microKernelStridedFMA(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ rs+16(FP), R8
+	MOVQ ps+24(FP), R10
+	MOVQ b+32(FP), DI
+	MOVQ t+40(FP), DX
+	SHLQ $3, R8
+	SHLQ $3, R10
+	LEAQ (R8)(R8*2), R9
+
+	VMOVUPD 0(DX), Y0
+	VMOVUPD 32(DX), Y1
+	VMOVUPD 64(DX), Y2
+	VMOVUPD 96(DX), Y3
+	VMOVUPD 128(DX), Y4
+	VMOVUPD 160(DX), Y5
+	VMOVUPD 192(DX), Y6
+	VMOVUPD 224(DX), Y7
+
+fused:
+	VMOVUPD      0(DI), Y8
+	VMOVUPD      32(DI), Y9
+	VBROADCASTSD (SI), Y10
+	VFMADD231PD  Y8, Y10, Y0
+	VFMADD231PD  Y9, Y10, Y1
+	VBROADCASTSD (SI)(R8*1), Y11
+	VFMADD231PD  Y8, Y11, Y2
+	VFMADD231PD  Y9, Y11, Y3
+	VBROADCASTSD (SI)(R8*2), Y12
+	VFMADD231PD  Y8, Y12, Y4
+	VFMADD231PD  Y9, Y12, Y5
+	VBROADCASTSD (SI)(R9*1), Y13
+	VFMADD231PD  Y8, Y13, Y6
+	VFMADD231PD  Y9, Y13, Y7
+	ADDQ         R10, SI
+	ADDQ         $64, DI
+	DECQ         CX
+	JNZ          fused
+
+	VMOVUPD Y0, 0(DX)
+	VMOVUPD Y1, 32(DX)
+	VMOVUPD Y2, 64(DX)
+	VMOVUPD Y3, 96(DX)
+	VMOVUPD Y4, 128(DX)
+	VMOVUPD Y5, 160(DX)
+	VMOVUPD Y6, 192(DX)
+	VMOVUPD Y7, 224(DX)
+	VZEROUPPER
+	RET
+
 // func storeTileAVX(c *float64, ldc int, alpha float64, t *[32]float64, beta float64)
 //
 // storeTile for a whole 4×8 tile: c[i*ldc+j] = alpha·t[i*8+j] + beta·c[i*ldc+j],

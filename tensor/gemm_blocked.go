@@ -31,7 +31,9 @@ import (
 // MR rows is still packed, with its zeros. The arithmetic is the same
 // instructions in the same order, so the two ways give the same bits
 // (TestGemmMatchesReference runs both); BenchmarkGemmReadAInPlace and
-// docs/matmul.md compare their speed.
+// docs/matmul.md compare their speed. The SIMD build reads a in place with
+// microKernelStridedFMA, the same loop with fused multiply-adds, whose bits
+// are those of its packed kernel (TestGemmFused runs both).
 //
 // Between two blocks of k, the partial sums of a register tile wait in the
 // worker's acc buffer, unscaled, so that each element of c is one sum in
@@ -149,7 +151,7 @@ split:
 		}
 	}
 	job.tiles = job.count()
-	job.aInPlace = gemmReadAInPlace && useAVX && !useFMA && (!job.transA || ceilDiv(job.tn, gemmNR) <= gemmInPlaceMaxPanelsT)
+	job.aInPlace = gemmReadAInPlace && useAVX && (!job.transA || ceilDiv(job.tn, gemmNR) <= gemmInPlaceMaxPanelsT)
 }
 
 // gemmInPlaceMaxPanelsT is the most micro-panels of b in a tile for which
@@ -171,6 +173,10 @@ func (job *gemmJob) kernelInPlace(kc, r0, p0 int, bp []float64, acc *[gemmMR * g
 	}
 	a := job.a[at : at+(gemmMR-1)*rs+(kc-1)*ps+1] // every value the kernel reads
 	bp = bp[:kc*gemmNR]
+	if useFMA {
+		microKernelStridedFMA(kc, &a[0], rs, ps, &bp[0], acc)
+		return
+	}
 	microKernelStridedAVX(kc, &a[0], rs, ps, &bp[0], acc)
 }
 

@@ -16,3 +16,7 @@ func storeTileAVX(c *float64, ldc int, alpha float64, t *[gemmMR * gemmNR]float6
 func microKernelStridedAVX(k int, a *float64, rs, ps int, b *float64, t *[gemmMR * gemmNR]float64) {
 	panic("tensor: no AVX kernel in this build")
 }
+
+func microKernelStridedFMA(k int, a *float64, rs, ps int, b *float64, t *[gemmMR * gemmNR]float64) {
+	panic("tensor: no AVX kernel in this build")
+}

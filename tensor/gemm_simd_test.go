@@ -69,10 +69,9 @@ func TestGemmFused(t *testing.T) {
 		{37, 70, 513, all}, // three blocks of k, the last of depth 1
 		{gemmMC + 1, gemmNC + 4, gemmKC + 3, transposes{{true, false}}}, // several tiles and blocks, partial on both edges
 	}
-	fma := kernel{"fma", useAVX, true, false}
 	impls := []gemmImpl{}
 	for _, impl := range gemmImpls() {
-		if impl.kernel == fma {
+		if impl.kernel.fma { // a read in place (in the assembly) and packed (in Go)
 			impls = append(impls, impl)
 		}
 	}

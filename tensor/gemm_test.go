@@ -116,7 +116,7 @@ func kernels() []kernel {
 		ks = append(ks, kernel{"avx", true, false, false}, kernel{"avx-packed", true, false, true})
 	}
 	if useFMA {
-		ks = append(ks, kernel{"fma", useAVX, true, false}) // storeTile still uses AVX
+		ks = append(ks, kernel{"fma", useAVX, true, false}, kernel{"fma-packed", useAVX, true, true}) // storeTile still uses AVX
 	}
 	return ks
 }
