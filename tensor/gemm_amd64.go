@@ -27,11 +27,13 @@ func cpuHasAVX() bool {
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax, edx uint32)
 
-// microKernelAVX is microKernel for k ≥ 1 with a pointing to 4k values and
-// b to 8k values.
+// microKernelAVX is microKernel for k ≥ 1 with b pointing to 8k values
+// and the tile's row i reading a[i*rs + p*ps] at step p (rs and ps in
+// values), every one of which must be in memory: a packed micro-panel is
+// rs = 1, ps = gemmMR.
 //
 //go:noescape
-func microKernelAVX(k int, a, b *float64, t *[gemmMR * gemmNR]float64)
+func microKernelAVX(k int, a *float64, rs, ps int, b *float64, t *[gemmMR * gemmNR]float64)
 
 // storeTileAVX is storeTile for a whole tile, rows = gemmMR and
 // cols = gemmNR, with c pointing to its first element.
@@ -39,14 +41,7 @@ func microKernelAVX(k int, a, b *float64, t *[gemmMR * gemmNR]float64)
 //go:noescape
 func storeTileAVX(c *float64, ldc int, alpha float64, t *[gemmMR * gemmNR]float64, beta float64)
 
-// microKernelStridedAVX is microKernelAVX with a unpacked: the tile's row i
-// reads a[i*rs + p*ps] at step p (rs and ps in values). It needs k ≥ 1 and
-// every one of those values in memory.
-//
-//go:noescape
-func microKernelStridedAVX(k int, a *float64, rs, ps int, b *float64, t *[gemmMR * gemmNR]float64)
-
-// microKernelStridedFMA is microKernelStridedAVX with fused multiply-adds,
+// microKernelStridedFMA is microKernelAVX with fused multiply-adds,
 // for the SIMD build on CPUs with FMA (useFMA).
 //
 //go:noescape

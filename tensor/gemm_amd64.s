@@ -2,104 +2,66 @@
 
 #include "textflag.h"
 
-// func microKernelAVX(k int, a, b *float64, t *[32]float64)
+// LOAD_TILE and STORE_TILE move the 4×8 register tile, Y0 … Y7, from and
+// to t (DX), row after row.
+#define LOAD_TILE \
+	VMOVUPD 0(DX), Y0;   \
+	VMOVUPD 32(DX), Y1;  \
+	VMOVUPD 64(DX), Y2;  \
+	VMOVUPD 96(DX), Y3;  \
+	VMOVUPD 128(DX), Y4; \
+	VMOVUPD 160(DX), Y5; \
+	VMOVUPD 192(DX), Y6; \
+	VMOVUPD 224(DX), Y7
+
+#define STORE_TILE \
+	VMOVUPD Y0, 0(DX);   \
+	VMOVUPD Y1, 32(DX);  \
+	VMOVUPD Y2, 64(DX);  \
+	VMOVUPD Y3, 96(DX);  \
+	VMOVUPD Y4, 128(DX); \
+	VMOVUPD Y5, 160(DX); \
+	VMOVUPD Y6, 192(DX); \
+	VMOVUPD Y7, 224(DX)
+
+// STRIDES loads the arguments k, a, rs, ps, b and t of a kernel into CX,
+// SI, R8, R10, DI and DX, with rs and ps in bytes, and R9 = 3·rs.
+#define STRIDES \
+	MOVQ k+0(FP), CX;    \
+	MOVQ a+8(FP), SI;    \
+	MOVQ rs+16(FP), R8;  \
+	MOVQ ps+24(FP), R10; \
+	MOVQ b+32(FP), DI;   \
+	MOVQ t+40(FP), DX;   \
+	SHLQ $3, R8;         \
+	SHLQ $3, R10;        \
+	LEAQ (R8)(R8*2), R9
+
+// func microKernelAVX(k int, a *float64, rs, ps int, b *float64, t *[32]float64)
 //
 // The 4×8 register tile of microKernel (gemm_kernel.go), with 256-bit AVX
-// registers of four float64 each. Register use:
+// registers of four float64 each. Row i of the tile reads a[i*rs + p*ps]
+// at step p: a packed micro-panel of a is rs = 1, ps = 4, and Gemm reads
+// an unpacked a in place with its own strides (kernelInPlace). Register
+// use:
 //
 //	Y0 Y1    row 0 of the tile (columns 0-3, 4-7)
 //	Y2 Y3    row 1
 //	Y4 Y5    row 2
 //	Y6 Y7    row 3
 //	Y8 Y9    b[p*8 : p*8+8], the 8 values of the B micro-panel for this p
-//	Y10 Y13  a[p*4+i] broadcast to four lanes
+//	Y10 Y13  the value of a for row i, broadcast to four lanes
 //	Y11 Y12 Y14 Y15  products, added to the tile
+//	SI       a + p*ps, with R8 = rs, R9 = 3·rs and R10 = ps in bytes
 //
 // Each step p does 8 multiplies and 8 adds of 4 lanes: 64 flops. The
 // multiply and the add are separate instructions, not one FMA, so each
 // product is rounded before it is added, as in gemmRef.
-TEXT ·microKernelAVX(SB), NOSPLIT, $0-32
-	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ t+24(FP), DX
-
-	VMOVUPD 0(DX), Y0
-	VMOVUPD 32(DX), Y1
-	VMOVUPD 64(DX), Y2
-	VMOVUPD 96(DX), Y3
-	VMOVUPD 128(DX), Y4
-	VMOVUPD 160(DX), Y5
-	VMOVUPD 192(DX), Y6
-	VMOVUPD 224(DX), Y7
+TEXT ·microKernelAVX(SB), NOSPLIT, $0-48
+	STRIDES
+	LOAD_TILE
 
 loop:
-	VMOVUPD      0(DI), Y8
-	VMOVUPD      32(DI), Y9
-	VBROADCASTSD 0(SI), Y10
-	VMULPD       Y8, Y10, Y11
-	VADDPD       Y11, Y0, Y0
-	VMULPD       Y9, Y10, Y12
-	VADDPD       Y12, Y1, Y1
-	VBROADCASTSD 8(SI), Y13
-	VMULPD       Y8, Y13, Y14
-	VADDPD       Y14, Y2, Y2
-	VMULPD       Y9, Y13, Y15
-	VADDPD       Y15, Y3, Y3
-	VBROADCASTSD 16(SI), Y10
-	VMULPD       Y8, Y10, Y11
-	VADDPD       Y11, Y4, Y4
-	VMULPD       Y9, Y10, Y12
-	VADDPD       Y12, Y5, Y5
-	VBROADCASTSD 24(SI), Y13
-	VMULPD       Y8, Y13, Y14
-	VADDPD       Y14, Y6, Y6
-	VMULPD       Y9, Y13, Y15
-	VADDPD       Y15, Y7, Y7
-	ADDQ         $32, SI
-	ADDQ         $64, DI
-	DECQ         CX
-	JNZ          loop
-
-	VMOVUPD Y0, 0(DX)
-	VMOVUPD Y1, 32(DX)
-	VMOVUPD Y2, 64(DX)
-	VMOVUPD Y3, 96(DX)
-	VMOVUPD Y4, 128(DX)
-	VMOVUPD Y5, 160(DX)
-	VMOVUPD Y6, 192(DX)
-	VMOVUPD Y7, 224(DX)
-	VZEROUPPER
-	RET
-
-// func microKernelStridedAVX(k int, a *float64, rs, ps int, b *float64, t *[32]float64)
-//
-// microKernelAVX with the four values of a for step p read where they lie
-// instead of from a packed micro-panel: a[i*rs + p*ps] for row i of the
-// tile. The multiplies and adds are the same instructions in the same
-// order, so the sums are the same bits. Registers as in microKernelAVX,
-// with R8 = rs, R9 = 3·rs and R10 = ps in bytes.
-TEXT ·microKernelStridedAVX(SB), NOSPLIT, $0-48
-	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ rs+16(FP), R8
-	MOVQ ps+24(FP), R10
-	MOVQ b+32(FP), DI
-	MOVQ t+40(FP), DX
-	SHLQ $3, R8
-	SHLQ $3, R10
-	LEAQ (R8)(R8*2), R9
-
-	VMOVUPD 0(DX), Y0
-	VMOVUPD 32(DX), Y1
-	VMOVUPD 64(DX), Y2
-	VMOVUPD 96(DX), Y3
-	VMOVUPD 128(DX), Y4
-	VMOVUPD 160(DX), Y5
-	VMOVUPD 192(DX), Y6
-	VMOVUPD 224(DX), Y7
-
-strided:
 	VMOVUPD      0(DI), Y8
 	VMOVUPD      32(DI), Y9
 	VBROADCASTSD (SI), Y10
@@ -125,43 +87,20 @@ strided:
 	ADDQ         R10, SI
 	ADDQ         $64, DI
 	DECQ         CX
-	JNZ          strided
+	JNZ          loop
 
-	VMOVUPD Y0, 0(DX)
-	VMOVUPD Y1, 32(DX)
-	VMOVUPD Y2, 64(DX)
-	VMOVUPD Y3, 96(DX)
-	VMOVUPD Y4, 128(DX)
-	VMOVUPD Y5, 160(DX)
-	VMOVUPD Y6, 192(DX)
-	VMOVUPD Y7, 224(DX)
+	STORE_TILE
 	VZEROUPPER
 	RET
 
 // func microKernelStridedFMA(k int, a *float64, rs, ps int, b *float64, t *[32]float64)
 //
-// microKernelStridedAVX with each product fused into its sum (VFMADD231PD,
+// microKernelAVX with each product fused into its sum (VFMADD231PD,
 // rounded once), as the SIMD build's microKernelFMA (gemm_simd.go) does:
 // the SIMD build reads a in place with it, and gets that kernel's bits.
 TEXT ·microKernelStridedFMA(SB), NOSPLIT, $0-48
-	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ rs+16(FP), R8
-	MOVQ ps+24(FP), R10
-	MOVQ b+32(FP), DI
-	MOVQ t+40(FP), DX
-	SHLQ $3, R8
-	SHLQ $3, R10
-	LEAQ (R8)(R8*2), R9
-
-	VMOVUPD 0(DX), Y0
-	VMOVUPD 32(DX), Y1
-	VMOVUPD 64(DX), Y2
-	VMOVUPD 96(DX), Y3
-	VMOVUPD 128(DX), Y4
-	VMOVUPD 160(DX), Y5
-	VMOVUPD 192(DX), Y6
-	VMOVUPD 224(DX), Y7
+	STRIDES
+	LOAD_TILE
 
 fused:
 	VMOVUPD      0(DI), Y8
@@ -183,14 +122,7 @@ fused:
 	DECQ         CX
 	JNZ          fused
 
-	VMOVUPD Y0, 0(DX)
-	VMOVUPD Y1, 32(DX)
-	VMOVUPD Y2, 64(DX)
-	VMOVUPD Y3, 96(DX)
-	VMOVUPD Y4, 128(DX)
-	VMOVUPD Y5, 160(DX)
-	VMOVUPD Y6, 192(DX)
-	VMOVUPD Y7, 224(DX)
+	STORE_TILE
 	VZEROUPPER
 	RET
 

@@ -17,9 +17,9 @@ import (
 //	                for each micro-panel of ap       streams from L2
 //	                    micro-kernel: an MR×NR tile of sums over kc terms, in registers
 //
-// Reading a in place. The AVX kernel can also read the MR values of a it
-// needs at each step p where they lie in a, at a fixed stride, instead of
-// from a packed copy (kernelInPlace). Packing a then costs more than it
+// Reading a in place. The AVX kernel reads the MR values of a it needs at
+// each step p at strides, so it can read them where they lie in a instead
+// of from a packed copy (kernelInPlace). Packing a then costs more than it
 // saves when a is used by few micro-panels of b: in the products of a
 // convolution with 32 output channels, b is 4 micro-panels wide, and
 // packing a (the patch matrix, written just before by im2col) was 18 % of a
@@ -28,8 +28,8 @@ import (
 // and b is at most gemmInPlaceMaxPanelsT micro-panels wide (MR consecutive
 // values of a row of a, one row per step: a wide b would fetch each cache
 // line of a again for every micro-panel). A last micro-panel of fewer than
-// MR rows is still packed, with its zeros. The arithmetic is the same
-// instructions in the same order, so the two ways give the same bits
+// MR rows is still packed, with its zeros. Only the strides differ, so the
+// two ways give the same bits
 // (TestGemmMatchesReference runs both); BenchmarkGemmReadAInPlace and
 // docs/matmul.md compare their speed. The SIMD build reads a in place with
 // microKernelStridedFMA, the same loop with fused multiply-adds, whose bits
@@ -177,7 +177,7 @@ func (job *gemmJob) kernelInPlace(kc, r0, p0 int, bp []float64, acc *[gemmMR * g
 		microKernelStridedFMA(kc, &a[0], rs, ps, &bp[0], acc)
 		return
 	}
-	microKernelStridedAVX(kc, &a[0], rs, ps, &bp[0], acc)
+	microKernelAVX(kc, &a[0], rs, ps, &bp[0], acc)
 }
 
 func (job *gemmJob) count() int {

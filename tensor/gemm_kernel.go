@@ -25,7 +25,7 @@ func microKernel(k int, a, b []float64, t *[gemmMR * gemmNR]float64) {
 		return
 	}
 	if useAVX {
-		microKernelAVX(k, &a[0], &b[0], t)
+		microKernelAVX(k, &a[0], 1, gemmMR, &b[0], t) // a packed micro-panel
 		return
 	}
 	microKernelGo(a, b, t)
