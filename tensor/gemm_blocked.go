@@ -74,7 +74,7 @@ const (
 	// 2-D CNN's Linear(512, 100) on a batch of 32 (1.6·2²⁰) is above it: its
 	// forward product went from 16–18 to 25–29 GFLOPS on two goroutines, and
 	// the CNN's step on two cores took 3 to 5 % less time. Until the workers
-	// waited awake for their next job (gemmSpinFor) the threshold was 128³.
+	// waited awake for their next job (gemmWorker) the threshold was 128³.
 	gemmParallelMin = 3 << 19
 )
 
@@ -157,7 +157,7 @@ split:
 // gemmInPlaceMaxPanelsT is the most micro-panels of b in a tile for which
 // the AVX kernel reads a transposed a in place (see "Reading a in place" at
 // the top of this file).
-var gemmInPlaceMaxPanelsT = 4
+const gemmInPlaceMaxPanelsT = 4
 
 // gemmReadAInPlace lets the AVX kernel read a in place. Tests switch it off
 // to compare with the packed path.

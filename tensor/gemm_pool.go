@@ -2,7 +2,6 @@ package tensor
 
 import (
 	"sync"
-	"time"
 
 	"github.com/nndiy/nndiy/internal/parts"
 )
@@ -42,27 +41,22 @@ func startWorkers(job *gemmJob, n int) {
 	}
 }
 
-// gemmWorker runs jobs forever with its own packing buffers.
+// gemmWorker runs jobs forever with its own packing buffers. Between two
+// jobs it waits awake for up to parts.SpinFor before it blocks on the
+// channel, as internal/parts's helpers do and for the same reason: a
+// blocked worker's thread sleeps, and the idle core with it, and waking it
+// took 100 to 180 µs on the 2-core virtual machine where nndiy is
+// measured, while gemmBlocked waits for every worker it called.
 func gemmWorker(jobs <-chan *gemmJob) {
 	ws := new(gemmWorkspace)
 	for job := range jobs {
 		for job != nil {
 			job.run(ws)
 			job.wg.Done()
-			job, _ = parts.Await(jobs, gemmSpinFor)
+			job, _ = parts.Await(jobs, parts.SpinFor)
 		}
 	}
 }
-
-// gemmSpinFor is how long a worker keeps looking for its next job before
-// it blocks on the channel, as internal/parts's helpers do and for the same
-// reason (parts.SpinFor): a blocked worker's thread sleeps, and the idle
-// core with it, and on the 2-core virtual machine where nndiy is measured
-// a sleeping helper took 100 to 180 µs to wake, while gemmBlocked waits for
-// every worker it called. Waiting 5 ms, a worker stays awake for a whole
-// training, through the passes that the parts' helpers run between two
-// products.
-const gemmSpinFor = 5 * time.Millisecond
 
 func getJob() *gemmJob {
 	p := &gemmPool
