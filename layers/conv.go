@@ -108,6 +108,7 @@ type convCore struct {
 	parts    int  // parts of the batch
 	per      int  // images per chunk
 	keep     bool // the batch's patches are in kept, image after image
+	serial   bool // the parts keep every core busy: see gemm
 	reuse    bool // the gradient pass uses the patches Forward kept
 	w        tensor.Tensor
 	work     [convRowParts]convPart
@@ -196,6 +197,7 @@ func (c *convCore) run(pass convPass, x, delta []float64) {
 		parts = convParts // its partial sums fix the results' bits
 	}
 	c.parts = min(parts, g.batch)
+	c.serial = c.parts >= runtime.GOMAXPROCS(0)
 	c.per = max(1, convChunkMACs/max(1, perImage*k*n))
 	c.per = min(c.per, (g.batch+c.parts-1)/c.parts)
 	c.keep = g.batch*perImage*k <= convKeepFloats
@@ -302,10 +304,10 @@ func (c *convCore) runPart(p int) {
 // gemm is the product of a part: tensor.GemmSerial when the parts keep
 // every core busy, so that a product does not split itself over the cores
 // that the other parts are using; tensor.Gemm when there are fewer parts
-// than cores (a batch of fewer than convParts images). Both give the same
-// float64s.
+// than cores (a batch of fewer than convParts images). run decides which,
+// once per pass. Both give the same float64s.
 func (c *convCore) gemm(transA, transB bool, alpha float64, a, b *tensor.Tensor, beta float64, y *tensor.Tensor) {
-	if c.parts >= runtime.GOMAXPROCS(0) {
+	if c.serial {
 		tensor.GemmSerial(transA, transB, alpha, a, b, beta, y)
 		return
 	}
