@@ -130,26 +130,21 @@ func gemmImpls() []gemmImpl {
 			gemmBlocked(tA, tB, m, n, k, alpha, a, b, beta, c, workers)
 		}
 	}
-	public := func(tA, tB bool, m, n, k int, alpha float64, a, b []float64, beta float64, c []float64) {
-		x, y := FromSlice(a, m, k), FromSlice(b, k, n)
-		if tA {
-			x = FromSlice(a, k, m)
+	// onTensors calls a function of the public API, Gemm or GemmSerial, on
+	// tensors over the slices.
+	onTensors := func(f func(bool, bool, float64, *Tensor, *Tensor, float64, *Tensor)) func(bool, bool, int, int, int, float64, []float64, []float64, float64, []float64) {
+		return func(tA, tB bool, m, n, k int, alpha float64, a, b []float64, beta float64, c []float64) {
+			x, y := FromSlice(a, m, k), FromSlice(b, k, n)
+			if tA {
+				x = FromSlice(a, k, m)
+			}
+			if tB {
+				y = FromSlice(b, n, k)
+			}
+			f(tA, tB, alpha, x, y, beta, FromSlice(c, m, n))
 		}
-		if tB {
-			y = FromSlice(b, n, k)
-		}
-		Gemm(tA, tB, alpha, x, y, beta, FromSlice(c, m, n))
 	}
-	serial := func(tA, tB bool, m, n, k int, alpha float64, a, b []float64, beta float64, c []float64) {
-		x, y := FromSlice(a, m, k), FromSlice(b, k, n)
-		if tA {
-			x = FromSlice(a, k, m)
-		}
-		if tB {
-			y = FromSlice(b, n, k)
-		}
-		GemmSerial(tA, tB, alpha, x, y, beta, FromSlice(c, m, n))
-	}
+	public, serial := onTensors(Gemm), onTensors(GemmSerial)
 	var impls []gemmImpl
 	for _, k := range kernels() {
 		impls = append(impls,
