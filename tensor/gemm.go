@@ -3,6 +3,8 @@ package tensor
 import (
 	"fmt"
 	"runtime"
+
+	"github.com/nndiy/nndiy/internal/kernel"
 )
 
 // NoTrans and Trans name Gemm's transA and transB arguments, so that a call
@@ -72,7 +74,7 @@ func gemm(transA, transB bool, m, n, k int, alpha float64, a, b []float64, beta 
 	case m == 0 || n == 0:
 	case alpha == 0 || k == 0:
 		scaleInPlace(c[:m*n], beta)
-	case m*n*k <= gemmDirectMax && !useFMA:
+	case m*n*k <= gemmDirectMax && !kernel.FMA:
 		// The plain loop rounds each product as the default kernels do;
 		// with the FMA kernel, every product takes the blocked path, so
 		// that an element never depends on the size of the product.

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/nndiy/nndiy/internal/kernel"
 )
 
 // benchOperands returns a, b and c for op(a) m×k, op(b) k×n, c m×n.
@@ -51,7 +53,7 @@ func BenchmarkGemm(b *testing.B) {
 // linear layer on a batch of 32, and a square product: all of them products
 // where Gemm reads a in place.
 func BenchmarkGemmReadAInPlace(b *testing.B) {
-	if !useAVX || useFMA {
+	if !kernel.AVX || kernel.FMA {
 		b.Skip("a is read in place only by the AVX kernel")
 	}
 	shapes := []struct {

@@ -3,6 +3,8 @@ package tensor
 import (
 	"sync"
 	"sync/atomic"
+
+	"github.com/nndiy/nndiy/internal/kernel"
 )
 
 // The blocked Gemm, in the loop order of GotoBLAS and BLIS. docs/matmul.md
@@ -16,6 +18,9 @@ import (
 //	            for each micro-panel of bp           stays in L1
 //	                for each micro-panel of ap       streams from L2
 //	                    micro-kernel: an MR×NR tile of sums over kc terms, in registers
+//
+// The micro-kernel is in package internal/kernel, which the convolutions of
+// package layers call too.
 //
 // Reading a in place. The AVX kernel reads the MR values of a it needs at
 // each step p at strides, so it can read them where they lie in a instead
@@ -32,16 +37,16 @@ import (
 // two ways give the same bits
 // (TestGemmMatchesReference runs both); BenchmarkGemmReadAInPlace and
 // docs/matmul.md compare their speed. The SIMD build reads a in place with
-// microKernelStridedFMA, the same loop with fused multiply-adds, whose bits
-// are those of its packed kernel (TestGemmFused runs both).
+// the same loop with fused multiply-adds, whose bits are those of its
+// packed kernel (TestGemmFused runs both).
 //
 // Between two blocks of k, the partial sums of a register tile wait in the
 // worker's acc buffer, unscaled, so that each element of c is one sum in
 // increasing p, exactly as in gemmRef; alpha and beta are applied once,
 // after the last block.
 const (
-	gemmMR = 4 // rows of the register tile (micro-kernel)
-	gemmNR = 8 // columns of the register tile: two 4-wide AVX registers
+	gemmMR = kernel.MR // rows of the register tile (micro-kernel): 4
+	gemmNR = kernel.NR // columns of the register tile: 8, two 4-wide AVX registers
 
 	// gemmKC is the depth of a block of k. A micro-panel of b (KC×NR) is
 	// 256·8·8 B = 16 KiB and one of a (MR×KC) 8 KiB: together they sit in
@@ -151,7 +156,7 @@ split:
 		}
 	}
 	job.tiles = job.count()
-	job.aInPlace = gemmReadAInPlace && useAVX && (!job.transA || ceilDiv(job.tn, gemmNR) <= gemmInPlaceMaxPanelsT)
+	job.aInPlace = gemmReadAInPlace && kernel.AVX && (!job.transA || ceilDiv(job.tn, gemmNR) <= gemmInPlaceMaxPanelsT)
 }
 
 // gemmInPlaceMaxPanelsT is the most micro-panels of b in a tile for which
@@ -163,21 +168,15 @@ const gemmInPlaceMaxPanelsT = 4
 // to compare with the packed path.
 var gemmReadAInPlace = true
 
-// kernelInPlace is microKernel for the MR rows of op(a) from r0 and its
+// kernelInPlace is kernel.Packed for the MR rows of op(a) from r0 and its
 // columns p0 … p0+kc−1, read from a itself: op(a)[r0+i][p0+p] is
 // a[(r0+i)·k + p0+p], or a[(p0+p)·m + r0+i] when a is transposed.
-func (job *gemmJob) kernelInPlace(kc, r0, p0 int, bp []float64, acc *[gemmMR * gemmNR]float64) {
+func (job *gemmJob) kernelInPlace(kc, r0, p0 int, bp []float64, acc *kernel.Tile) {
 	rs, ps, at := job.k, 1, r0*job.k+p0
 	if job.transA {
 		rs, ps, at = 1, job.m, p0*job.m+r0
 	}
-	a := job.a[at : at+(gemmMR-1)*rs+(kc-1)*ps+1] // every value the kernel reads
-	bp = bp[:kc*gemmNR]
-	if useFMA {
-		microKernelStridedFMA(kc, &a[0], rs, ps, &bp[0], acc)
-		return
-	}
-	microKernelAVX(kc, &a[0], rs, ps, &bp[0], acc)
+	kernel.Strided(kc, 1, job.a[at:], rs, ps, 0, bp, 0, acc)
 }
 
 func (job *gemmJob) count() int {
@@ -241,47 +240,23 @@ func (job *gemmJob) tile(ws *gemmWorkspace, i0, i1, j0, j1 int) {
 					if slots > 1 {
 						slot = ((ic-i0)/gemmMR+ir)*panelsN + jr
 					}
-					acc := (*[tileLen]float64)(ws.acc[slot*tileLen:])
+					acc := (*kernel.Tile)(ws.acc[slot*tileLen:])
 					if first {
 						*acc = [tileLen]float64{}
 					}
 					switch {
 					case !job.aInPlace:
-						microKernel(kc, ws.ap[ir*gemmMR*kc:], bp, acc)
+						kernel.Packed(kc, ws.ap[ir*gemmMR*kc:], bp, acc)
 					case r0 < full:
 						job.kernelInPlace(kc, r0, p0, bp, acc)
 					default:
-						microKernel(kc, ws.ap, bp, acc)
+						kernel.Packed(kc, ws.ap, bp, acc)
 					}
 					if last {
 						c0 := j0 + jr*gemmNR
-						storeTile(job.c[r0*job.n+c0:], job.n, min(gemmMR, ie-r0), min(gemmNR, j1-c0), job.alpha, acc, job.beta)
+						kernel.Store(job.c[r0*job.n+c0:], job.n, min(gemmMR, ie-r0), min(gemmNR, j1-c0), job.alpha, acc, job.beta)
 					}
 				}
-			}
-		}
-	}
-}
-
-// storeTile writes c = alpha·acc + beta·c for the rows×cols corner of a
-// register tile; c starts at the tile's first element and has row stride
-// ldc. With beta == 0 it does not read c.
-func storeTile(c []float64, ldc, rows, cols int, alpha float64, acc *[gemmMR * gemmNR]float64, beta float64) {
-	if useAVX && rows == gemmMR && cols == gemmNR {
-		c = c[:(gemmMR-1)*ldc+gemmNR] // the whole tile is in c
-		storeTileAVX(&c[0], ldc, alpha, acc, beta)
-		return
-	}
-	for r := range rows {
-		cr := c[r*ldc : r*ldc+cols]
-		ar := acc[r*gemmNR : r*gemmNR+cols]
-		if beta == 0 {
-			for x, s := range ar {
-				cr[x] = alpha * s
-			}
-		} else {
-			for x, s := range ar {
-				cr[x] = float64(alpha*s) + float64(beta*cr[x])
 			}
 		}
 	}

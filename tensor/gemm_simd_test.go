@@ -5,8 +5,9 @@ package tensor
 import (
 	"math"
 	"math/rand/v2"
-	"simd/archsimd"
 	"testing"
+
+	"github.com/nndiy/nndiy/internal/kernel"
 )
 
 // gemmRefFused is gemmRef with each product fused into its sum: the loop
@@ -38,20 +39,11 @@ func gemmRefFused(transA, transB bool, m, n, k int, alpha float64, a, b []float6
 	}
 }
 
-func TestUseFMA(t *testing.T) {
-	if want := archsimd.X86.AVX2() && archsimd.X86.FMA(); useFMA != want {
-		t.Errorf("useFMA = %v, but AVX2 && FMA = %v", useFMA, want)
-	}
-	if !useFMA {
-		t.Log("this CPU lacks AVX2 or FMA: the SIMD build runs the default kernels")
-	}
-}
-
 // TestGemmFused wants the bits of gemmRefFused from every path of Gemm with
 // the FMA kernel, for the smallest products too, so that the values of a
 // row of c do not depend on how many rows it has.
 func TestGemmFused(t *testing.T) {
-	if !useFMA {
+	if !kernel.FMA {
 		t.Skip("no FMA kernel on this CPU")
 	}
 	type transposes [][2]bool
@@ -94,36 +86,6 @@ func TestGemmFused(t *testing.T) {
 					}
 				}
 			}
-		}
-	}
-}
-
-// TestRotate checks rotate against its definition, and that it is its own
-// inverse.
-func TestRotate(t *testing.T) {
-	var rows [4][4]float64
-	for i := range 4 {
-		for j := range 4 {
-			rows[i][j] = float64(10*i + j)
-		}
-	}
-	load := func(i int) f64x4 { return archsimd.LoadFloat64x4(&rows[i]) }
-	c0, c1, c2, c3 := rotate(load(0), load(1), load(2), load(3))
-	var got [4][4]float64
-	for q, c := range []f64x4{c0, c1, c2, c3} {
-		c.Store(&got[q])
-		for j := range 4 {
-			if want := rows[q^j][j]; got[q][j] != want {
-				t.Errorf("rotated register %d lane %d = %v, want %v", q, j, got[q][j], want)
-			}
-		}
-	}
-	r0, r1, r2, r3 := rotate(c0, c1, c2, c3)
-	for i, r := range []f64x4{r0, r1, r2, r3} {
-		var back [4]float64
-		r.Store(&back)
-		if back != rows[i] {
-			t.Errorf("rotated twice, row %d = %v, want %v", i, back, rows[i])
 		}
 	}
 }

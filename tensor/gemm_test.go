@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/nndiy/nndiy/internal/kernel"
 )
 
 // Gemm promises the same float64s as gemmRef, bit for bit, so the tests
@@ -92,7 +94,7 @@ func gemmOperands(rng *rand.Rand, transA, transB bool, m, n, k int) (a, b *Tenso
 // package's code is compared with gemmRef.
 type gemmImpl struct {
 	name    string
-	kernel  kernel
+	kernel  gemmKernel
 	blocked bool // gemmBlocked, which needs m, n, k ≥ 1 and alpha ≠ 0
 	run     func(transA, transB bool, m, n, k int, alpha float64, a, b []float64, beta float64, c []float64)
 }
@@ -100,29 +102,31 @@ type gemmImpl struct {
 // kernel is one of the micro-kernels: the portable Go loop, the AVX
 // assembly (reading a in place where Gemm chooses to, or always from a
 // packed copy), and the FMA kernel of the SIMD build.
-type kernel struct {
+type gemmKernel struct {
 	name     string
-	avx, fma bool // the values of useAVX and useFMA that select it
+	avx, fma bool // the values of kernel.AVX and kernel.FMA that select it
 	packed   bool // always pack a: gemmReadAInPlace false
 }
 
 // exact says whether the kernel returns gemmRef's bits.
-func (k kernel) exact() bool { return !k.fma }
+func (k gemmKernel) exact() bool { return !k.fma }
 
 // kernels returns the micro-kernels this machine and this build can run.
-func kernels() []kernel {
-	ks := []kernel{{"go", false, false, true}}
-	if useAVX {
-		ks = append(ks, kernel{"avx", true, false, false}, kernel{"avx-packed", true, false, true})
+func kernels() []gemmKernel {
+	ks := []gemmKernel{{"go", false, false, true}}
+	if kernel.AVX {
+		ks = append(ks, gemmKernel{"avx", true, false, false}, gemmKernel{"avx-packed", true, false, true})
 	}
-	if useFMA {
-		ks = append(ks, kernel{"fma", useAVX, true, false}, kernel{"fma-packed", useAVX, true, true}) // storeTile still uses AVX
+	if kernel.FMA {
+		ks = append(ks, gemmKernel{"fma", kernel.AVX, true, false}, gemmKernel{"fma-packed", kernel.AVX, true, true}) // Store still uses AVX
 	}
 	return ks
 }
 
 // activeKernel returns the kernel that Gemm runs by default.
-func activeKernel() kernel { return kernel{"default", useAVX, useFMA, !gemmReadAInPlace} }
+func activeKernel() gemmKernel {
+	return gemmKernel{"default", kernel.AVX, kernel.FMA, !gemmReadAInPlace}
+}
 
 func gemmImpls() []gemmImpl {
 	blocked := func(workers int) func(bool, bool, int, int, int, float64, []float64, []float64, float64, []float64) {
@@ -158,10 +162,10 @@ func gemmImpls() []gemmImpl {
 }
 
 // withKernel runs f with Gemm using kernel k.
-func withKernel(k kernel, f func()) {
-	avx, fma, inPlace := useAVX, useFMA, gemmReadAInPlace
-	useAVX, useFMA, gemmReadAInPlace = k.avx, k.fma, !k.packed
-	defer func() { useAVX, useFMA, gemmReadAInPlace = avx, fma, inPlace }()
+func withKernel(k gemmKernel, f func()) {
+	avx, fma, inPlace := kernel.AVX, kernel.FMA, gemmReadAInPlace
+	kernel.AVX, kernel.FMA, gemmReadAInPlace = k.avx, k.fma, !k.packed
+	defer func() { kernel.AVX, kernel.FMA, gemmReadAInPlace = avx, fma, inPlace }()
 	f()
 }
 
@@ -482,42 +486,6 @@ func TestPackRoundTrip(t *testing.T) {
 						t.Fatalf("packB trans=%v: panel %d p %d j %d = %v, want %v", trans, r, p, j, got, want)
 					}
 				}
-			}
-		}
-	}
-}
-
-// TestMicroKernels compares every micro-kernel with the loop in the doc of
-// microKernel, starting from a non-zero tile: the FMA kernel with the same
-// loop where each product is fused into its sum, as its doc says.
-func TestMicroKernels(t *testing.T) {
-	rng := rand.New(rand.NewPCG(13, 14))
-	for _, k := range []int{1, 2, 3, 7, 64, 257} {
-		a := New(k, gemmMR).FillNormal(rng, 0, 1).Data
-		b := New(k, gemmNR).FillNormal(rng, 0, 1).Data
-		var start [gemmMR * gemmNR]float64
-		for i := range start {
-			start[i] = rng.NormFloat64()
-		}
-		rounded, fused := start, start
-		for p := range k {
-			for i := range gemmMR {
-				for j := range gemmNR {
-					x, y := a[p*gemmMR+i], b[p*gemmNR+j]
-					rounded[i*gemmNR+j] += float64(x * y)
-					fused[i*gemmNR+j] = math.FMA(x, y, fused[i*gemmNR+j])
-				}
-			}
-		}
-		for _, kern := range kernels() {
-			want := rounded
-			if kern.fma {
-				want = fused
-			}
-			got := start
-			withKernel(kern, func() { microKernel(k, a, b, &got) })
-			if i := firstDiff(got[:], want[:]); i >= 0 {
-				t.Errorf("k=%d kernel %s: t[%d] = %v, want %v", k, kern.name, i, got[i], want[i])
 			}
 		}
 	}

@@ -24,26 +24,30 @@
 	VMOVUPD Y6, 192(DX); \
 	VMOVUPD Y7, 224(DX)
 
-// STRIDES loads the arguments k, a, rs, ps, b and t of a kernel into CX,
-// SI, R8, R10, DI and DX, with rs and ps in bytes, and R9 = 3·rs.
-#define STRIDES \
-	MOVQ k+0(FP), CX;    \
-	MOVQ a+8(FP), SI;    \
-	MOVQ rs+16(FP), R8;  \
-	MOVQ ps+24(FP), R10; \
-	MOVQ b+32(FP), DI;   \
-	MOVQ t+40(FP), DX;   \
-	SHLQ $3, R8;         \
-	SHLQ $3, R10;        \
+// ARGS loads the arguments k, runs, a, rs, ps, aj, b, bj and t of a
+// strided kernel into CX, R11, SI, R8, R10, R12, DI, R13 and DX, with the
+// strides in bytes, and R9 = 3·rs.
+#define ARGS \
+	MOVQ k+0(FP), CX;     \
+	MOVQ runs+8(FP), R11; \
+	MOVQ a+16(FP), SI;    \
+	MOVQ rs+24(FP), R8;   \
+	MOVQ ps+32(FP), R10;  \
+	MOVQ aj+40(FP), R12;  \
+	MOVQ b+48(FP), DI;    \
+	MOVQ bj+56(FP), R13;  \
+	MOVQ t+64(FP), DX;    \
+	SHLQ $3, R8;          \
+	SHLQ $3, R10;         \
+	SHLQ $3, R12;         \
+	SHLQ $3, R13;         \
 	LEAQ (R8)(R8*2), R9
 
-// func microKernelAVX(k int, a *float64, rs, ps int, b *float64, t *[32]float64)
+// func stridedAVX(k, runs int, a *float64, rs, ps, aj int, b *float64, bj int, t *Tile)
 //
-// The 4×8 register tile of microKernel (gemm_kernel.go), with 256-bit AVX
-// registers of four float64 each. Row i of the tile reads a[i*rs + p*ps]
-// at step p: a packed micro-panel of a is rs = 1, ps = 4, and Gemm reads
-// an unpacked a in place with its own strides (kernelInPlace). Register
-// use:
+// Strided (kernel.go), with 256-bit AVX registers of four float64 each.
+// Row i of the tile reads a[i*rs + r*aj + p*ps] at step p of run r: a
+// packed micro-panel of a is one run with rs = 1, ps = 4. Register use:
 //
 //	Y0 Y1    row 0 of the tile (columns 0-3, 4-7)
 //	Y2 Y3    row 1
@@ -52,16 +56,24 @@
 //	Y8 Y9    b[p*8 : p*8+8], the 8 values of the B micro-panel for this p
 //	Y10 Y13  the value of a for row i, broadcast to four lanes
 //	Y11 Y12 Y14 Y15  products, added to the tile
-//	SI       a + p*ps, with R8 = rs, R9 = 3·rs and R10 = ps in bytes
+//	SI, DI   a + r*aj + p*ps and b + r*bj + p*8, with R8 = rs, R9 = 3·rs
+//	         and R10 = ps in bytes
+//	BX, R14  where the run started in a and b; R12, R13 = aj, bj in bytes
+//	AX, R11  steps left in the run, runs left
 //
 // Each step p does 8 multiplies and 8 adds of 4 lanes: 64 flops. The
 // multiply and the add are separate instructions, not one FMA, so each
-// product is rounded before it is added, as in gemmRef.
-TEXT ·microKernelAVX(SB), NOSPLIT, $0-48
-	STRIDES
+// product is rounded before it is added, as in the plain loop.
+TEXT ·stridedAVX(SB), NOSPLIT, $0-72
+	ARGS
 	LOAD_TILE
 
-loop:
+run:
+	MOVQ SI, BX
+	MOVQ DI, R14
+	MOVQ CX, AX
+
+step:
 	VMOVUPD      0(DI), Y8
 	VMOVUPD      32(DI), Y9
 	VBROADCASTSD (SI), Y10
@@ -86,21 +98,31 @@ loop:
 	VADDPD       Y15, Y7, Y7
 	ADDQ         R10, SI
 	ADDQ         $64, DI
-	DECQ         CX
-	JNZ          loop
+	DECQ         AX
+	JNZ          step
+
+	LEAQ (BX)(R12*1), SI
+	LEAQ (R14)(R13*1), DI
+	DECQ R11
+	JNZ  run
 
 	STORE_TILE
 	VZEROUPPER
 	RET
 
-// func microKernelStridedFMA(k int, a *float64, rs, ps int, b *float64, t *[32]float64)
+// func stridedFMA(k, runs int, a *float64, rs, ps, aj int, b *float64, bj int, t *Tile)
 //
-// microKernelAVX with each product fused into its sum (VFMADD231PD,
-// rounded once), as the SIMD build's microKernelFMA (gemm_simd.go) does:
-// the SIMD build reads a in place with it, and gets that kernel's bits.
-TEXT ·microKernelStridedFMA(SB), NOSPLIT, $0-48
-	STRIDES
+// stridedAVX with each product fused into its sum (VFMADD231PD, rounded
+// once), as the SIMD build's packedFMA (packed_simd.go) does: the SIMD
+// build reads a in place with it, and gets that kernel's bits.
+TEXT ·stridedFMA(SB), NOSPLIT, $0-72
+	ARGS
 	LOAD_TILE
+
+fusedrun:
+	MOVQ SI, BX
+	MOVQ DI, R14
+	MOVQ CX, AX
 
 fused:
 	VMOVUPD      0(DI), Y8
@@ -119,19 +141,24 @@ fused:
 	VFMADD231PD  Y9, Y13, Y7
 	ADDQ         R10, SI
 	ADDQ         $64, DI
-	DECQ         CX
+	DECQ         AX
 	JNZ          fused
+
+	LEAQ (BX)(R12*1), SI
+	LEAQ (R14)(R13*1), DI
+	DECQ R11
+	JNZ  fusedrun
 
 	STORE_TILE
 	VZEROUPPER
 	RET
 
-// func storeTileAVX(c *float64, ldc int, alpha float64, t *[32]float64, beta float64)
+// func storeAVX(c *float64, ldc int, alpha float64, t *Tile, beta float64)
 //
-// storeTile for a whole 4×8 tile: c[i*ldc+j] = alpha·t[i*8+j] + beta·c[i*ldc+j],
-// each product rounded before the sum as in gemmRef, and c not read when
+// Store for a whole 4×8 tile: c[i*ldc+j] = alpha·t[i*8+j] + beta·c[i*ldc+j],
+// each product rounded before the sum as in the plain loop, and c not read when
 // beta is 0.
-TEXT ·storeTileAVX(SB), NOSPLIT, $0-40
+TEXT ·storeAVX(SB), NOSPLIT, $0-40
 	MOVQ         c+0(FP), DI
 	MOVQ         ldc+8(FP), BX
 	SHLQ         $3, BX             // row stride in bytes

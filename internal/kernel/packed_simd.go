@@ -1,34 +1,35 @@
 //go:build goexperiment.simd && amd64
 
-package tensor
+package kernel
 
 import (
 	"simd/archsimd"
 	"unsafe"
 )
 
-// This file is the micro-kernel of the SIMD build (GOEXPERIMENT=simd), written
-// with Go's experimental simd/archsimd package: 256-bit registers of four
-// float64 (archsimd.Float64x4) and fused multiply-adds, which round once
-// where the default kernels round the product and then the sum. Gemm then
-// equals, bit for bit, the loop of gemmRef with each step s += x·y replaced
-// by s = math.FMA(x, y, s), and differs from gemmRef itself in the last bits
-// (see docs/matmul.md, "The SIMD build").
+// This file is the packed micro-kernel of the SIMD build (GOEXPERIMENT=simd),
+// written with Go's experimental simd/archsimd package: 256-bit registers of
+// four float64 (archsimd.Float64x4) and fused multiply-adds, which round once
+// where the default kernels round the product and then the sum. tensor.Gemm
+// then equals, bit for bit, its plain loop with each step s += x·y replaced
+// by s = math.FMA(x, y, s), and differs from that loop itself in the last
+// bits (see docs/matmul.md, "The SIMD build").
 
-// useFMA says whether microKernel runs microKernelFMA: the CPU must have AVX2
-// and FMA (archsimd checks that the operating system saves the 256-bit
-// registers too). Otherwise the default kernels run. Tests switch it off to
-// run the default kernels on machines that have it.
-var useFMA = archsimd.X86.AVX2() && archsimd.X86.FMA()
+// FMA says whether the kernels fuse each product into its sum (packedFMA,
+// stridedFMA): the CPU must have AVX2 and FMA (archsimd checks that the
+// operating system saves the 256-bit registers too). Otherwise the default
+// kernels run. Tests switch it off to run the default kernels on machines
+// that have it.
+var FMA = archsimd.X86.AVX2() && archsimd.X86.FMA()
 
 type f64x4 = archsimd.Float64x4
 
-// microKernelFMA is microKernel with each product fused into its sum:
+// packedFMA is Packed with each product fused into its sum:
 //
 //	for p := 0; p < k; p++ {
-//		for i := 0; i < gemmMR; i++ {
-//			for j := 0; j < gemmNR; j++ {
-//				t[i*gemmNR+j] = math.FMA(a[p*gemmMR+i], b[p*gemmNR+j], t[i*gemmNR+j])
+//		for i := 0; i < MR; i++ {
+//			for j := 0; j < NR; j++ {
+//				t[i*NR+j] = math.FMA(a[p*MR+i], b[p*NR+j], t[i*NR+j])
 //			}
 //		}
 //	}
@@ -50,9 +51,9 @@ type f64x4 = archsimd.Float64x4
 // which the compiler folds into the loads' addresses; computing them from
 // the step's index instead ran 10 to 20 % slower. The pointers never leave
 // a and b, whose lengths are checked first.
-func microKernelFMA(k int, a, b []float64, t *[gemmMR * gemmNR]float64) {
-	a, b = a[:k*gemmMR], b[:k*gemmNR]
-	row := func(i, j int) f64x4 { return archsimd.LoadFloat64x4((*[4]float64)(t[i*gemmNR+j:])) }
+func packedFMA(k int, a, b []float64, t *Tile) {
+	a, b = a[:k*MR], b[:k*NR]
+	row := func(i, j int) f64x4 { return archsimd.LoadFloat64x4((*[4]float64)(t[i*NR+j:])) }
 	c0, c1, c2, c3 := rotate(row(0, 0), row(1, 0), row(2, 0), row(3, 0)) // columns 0-3
 	d0, d1, d2, d3 := rotate(row(0, 4), row(1, 4), row(2, 4), row(3, 4)) // columns 4-7
 
@@ -69,7 +70,7 @@ func microKernelFMA(k int, a, b []float64, t *[gemmMR * gemmNR]float64) {
 		pa, pb = unsafe.Add(pa, 2*4*8), unsafe.Add(pb, 2*8*8)
 	}
 
-	store := func(i, j int, v f64x4) { v.Store((*[4]float64)(t[i*gemmNR+j:])) }
+	store := func(i, j int, v f64x4) { v.Store((*[4]float64)(t[i*NR+j:])) }
 	c0, c1, c2, c3 = rotate(c0, c1, c2, c3)
 	d0, d1, d2, d3 = rotate(d0, d1, d2, d3)
 	store(0, 0, c0)

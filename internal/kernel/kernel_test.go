@@ -1,0 +1,176 @@
+package kernel
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// variant is one of the kernels this machine and this build can run,
+// selected by the values of AVX and FMA.
+type variant struct {
+	name     string
+	avx, fma bool
+}
+
+func variants() []variant {
+	vs := []variant{{"go", false, false}}
+	if AVX {
+		vs = append(vs, variant{"avx", true, false})
+	}
+	if FMA {
+		vs = append(vs, variant{"fma", AVX, true})
+	}
+	return vs
+}
+
+// with runs f with the kernels of v.
+func (v variant) with(f func()) {
+	avx, fma := AVX, FMA
+	AVX, FMA = v.avx, v.fma
+	defer func() { AVX, FMA = avx, fma }()
+	f()
+}
+
+// stridedLoop is the loop in the doc of Strided, each product rounded
+// before it is added, or fused into its sum.
+func stridedLoop(fused bool, k, runs int, a []float64, rs, ps, aj int, b []float64, bj int, t *Tile) {
+	for r := range runs {
+		for p := range k {
+			for i := range MR {
+				for j := range NR {
+					x, y := a[i*rs+r*aj+p*ps], b[r*bj+p*NR+j]
+					if fused {
+						t[i*NR+j] = math.FMA(x, y, t[i*NR+j])
+					} else {
+						t[i*NR+j] += float64(x * y)
+					}
+				}
+			}
+		}
+	}
+}
+
+func randomTile(rng *rand.Rand) Tile {
+	var t Tile
+	for i := range t {
+		t[i] = rng.NormFloat64()
+	}
+	return t
+}
+
+func normals(rng *rand.Rand, n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	return x
+}
+
+// TestPacked compares Packed with the loop of its doc, from a non-zero
+// tile, for every kernel: the FMA kernel with each product fused.
+func TestPacked(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, k := range []int{1, 2, 3, 7, 64, 257} {
+		a, b := normals(rng, k*MR), normals(rng, k*NR)
+		start := randomTile(rng)
+		for _, v := range variants() {
+			want, got := start, start
+			stridedLoop(v.fma, k, 1, a, 1, MR, 0, b, 0, &want)
+			v.with(func() { Packed(k, a, b, &got) })
+			if got != want {
+				t.Errorf("k=%d kernel %s: tile %v, want %v", k, v.name, got, want)
+			}
+		}
+	}
+}
+
+// TestStrided compares Strided with the loop of its doc, on the strides of
+// a packed panel, of Gemm reading a matrix in place (both ways), and of a
+// convolution reading the rows of its windows in runs, with a and b
+// exactly as long as the loop needs, so that a read past them panics.
+func TestStrided(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	tests := []struct {
+		name                string
+		k, runs, rs, ps, aj int
+		bj                  int
+	}{
+		{"packed", 9, 1, 1, MR, 0, 0},
+		{"rows", 33, 1, 40, 1, 0, 0},       // a not transposed, k = 40
+		{"transposed", 17, 1, 1, 50, 0, 0}, // a transposed, m = 50
+		{"one step", 1, 1, 3, 1, 0, 0},
+		{"window", 48, 3, 1024, 1, 128, 80 * NR}, // 3 rows of a 5×5 window cut to 3 columns, 16 channels, images of 8×8
+		{"window 1-channel", 3, 5, 256, 1, 16, 5 * NR},
+		{"runs of one", 1, 7, 2, 1, 5, NR},
+		{"b shared by runs", 4, 3, 12, 1, 4, 0},
+	}
+	for _, tt := range tests {
+		a := normals(rng, (MR-1)*tt.rs+(tt.runs-1)*tt.aj+(tt.k-1)*tt.ps+1)
+		b := normals(rng, (tt.runs-1)*tt.bj+tt.k*NR)
+		start := randomTile(rng)
+		for _, v := range variants() {
+			want, got := start, start
+			stridedLoop(v.fma, tt.k, tt.runs, a, tt.rs, tt.ps, tt.aj, b, tt.bj, &want)
+			v.with(func() { Strided(tt.k, tt.runs, a, tt.rs, tt.ps, tt.aj, b, tt.bj, &got) })
+			if got != want {
+				t.Errorf("%s, kernel %s: tile %v, want %v", tt.name, v.name, got, want)
+			}
+		}
+	}
+}
+
+// TestStridedPanics wants a panic, not a read past the operands, when a
+// or b is one value short.
+func TestStridedPanics(t *testing.T) {
+	const k, runs, rs, ps, aj, bj = 5, 2, 9, 1, 6, 5 * NR
+	aLen, bLen := (MR-1)*rs+(runs-1)*aj+(k-1)*ps+1, (runs-1)*bj+k*NR
+	for _, short := range []struct{ a, b int }{{aLen - 1, bLen}, {aLen, bLen - 1}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("Strided with len(a) = %d of %d, len(b) = %d of %d did not panic", short.a, aLen, short.b, bLen)
+				}
+			}()
+			var tile Tile
+			Strided(k, runs, make([]float64, short.a), rs, ps, aj, make([]float64, short.b), bj, &tile)
+		}()
+	}
+}
+
+// TestStore checks Store on whole and partial tiles, with beta 0 (c not
+// read: NaNs there are overwritten) and beta ≠ 0.
+func TestStore(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	const ldc = NR + 3
+	tile := randomTile(rng)
+	for _, v := range variants() {
+		for _, size := range [][2]int{{MR, NR}, {3, NR}, {MR, 5}, {1, 1}} {
+			for _, ab := range [][2]float64{{1, 0}, {-0.5, 2}} {
+				rows, cols, alpha, beta := size[0], size[1], ab[0], ab[1]
+				c := normals(rng, MR*ldc)
+				if beta == 0 {
+					for i := range c {
+						c[i] = math.NaN()
+					}
+				}
+				want := append([]float64(nil), c...)
+				for i := range rows {
+					for j := range cols {
+						if beta == 0 {
+							want[i*ldc+j] = alpha * tile[i*NR+j]
+						} else {
+							want[i*ldc+j] = float64(alpha*tile[i*NR+j]) + float64(beta*want[i*ldc+j])
+						}
+					}
+				}
+				v.with(func() { Store(c, ldc, rows, cols, alpha, &tile, beta) })
+				for i := range c {
+					if c[i] != want[i] && !(math.IsNaN(c[i]) && math.IsNaN(want[i])) {
+						t.Errorf("kernel %s, %d×%d tile, alpha %v beta %v: c[%d] = %v, want %v", v.name, rows, cols, alpha, beta, i, c[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
