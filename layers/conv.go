@@ -110,7 +110,9 @@ type convCore struct {
 	keep     bool // the batch's patches are in kept, image after image
 	serial   bool // the parts keep every core busy: see gemm
 	reuse    bool // the gradient pass uses the patches Forward kept
+	direct   bool // the pass runs on the images, without patches (conv_direct.go)
 	w        tensor.Tensor
+	wp       []float64 // the weight packed for a direct pass
 	work     [convRowParts]convPart
 
 	// The patch matrix of the whole batch, when it is at most
@@ -139,6 +141,7 @@ const (
 // each chunk.
 type convPart struct {
 	cols, dcols  []float64
+	tail         []float64 // a direct pass's last images, if fewer than 4
 	dw, db       []float64
 	colsT, rowsT tensor.Tensor
 	dwT          tensor.Tensor
@@ -201,22 +204,31 @@ func (c *convCore) run(pass convPass, x, delta []float64) {
 	c.per = max(1, convChunkMACs/max(1, perImage*k*n))
 	c.per = min(c.per, (g.batch+c.parts-1)/c.parts)
 	c.keep = g.batch*perImage*k <= convKeepFloats
+	c.direct = c.runsDirect(pass)
 	switch pass {
 	case convForward:
-		c.keptOf = nil // the kept patches are about to be overwritten
+		c.keptOf = nil // the kept patches are about to be overwritten, or left stale
 	case convGradient:
 		c.reuse = c.keep && c.keptGeom == *g && convSameData(c.keptOf, x)
 		if !c.reuse {
 			c.keptOf = nil
 		}
 	}
-	if c.keep && pass != convDelta {
+	lowered := c.keep && !c.direct && pass != convDelta // the pass writes kept
+	if c.direct && pass == convGradient {
+		c.reuse = false
+	}
+	if lowered {
 		c.kept = im2colGrow(c.kept, g.batch*perImage*k)
+	}
+	if c.direct {
+		c.packDirect(pass)
 	}
 	im2colView(&c.w, c.weight.Value.Data, k, n)
 	for p := range c.parts {
 		wp := &c.work[p]
 		switch {
+		case c.direct:
 		case pass == convDelta:
 			wp.dcols = im2colGrow(wp.dcols, c.per*perImage*k)
 		case !c.keep:
@@ -228,7 +240,7 @@ func (c *convCore) run(pass convPass, x, delta []float64) {
 		}
 	}
 	runParts(c.job, c, c.parts)
-	if c.keep && pass != convDelta { // kept holds x's patches
+	if lowered { // kept holds x's patches
 		c.keptOf, c.keptGeom = x, *g
 	}
 	c.x, c.delta = nil, nil
@@ -241,6 +253,17 @@ func (c *convCore) partImages(p int) (b0, b1 int) {
 
 // runPart runs c.pass on the images of part p, chunk by chunk.
 func (c *convCore) runPart(p int) {
+	switch {
+	case c.direct && c.pass == convForward:
+		c.forwardDirect(p)
+		return
+	case c.direct && c.pass == convDelta:
+		c.deltaDirect(p)
+		return
+	case c.direct:
+		c.gradientDirect(p)
+		return
+	}
 	g, wp := &c.geom, &c.work[p]
 	perImage, k, n := g.outH()*g.outW(), g.patchLen(), c.chanOut
 	b0, b1 := c.partImages(p)
@@ -252,10 +275,11 @@ func (c *convCore) runPart(p int) {
 		clear(c.dx[b0*g.imageLen() : b1*g.imageLen()])
 	}
 	per := c.per
-	if c.pass == convGradient && c.reuse {
-		// The part's patches are all there, one matrix: one product over
-		// all its rows, whose longer sums (k = its rows) cost less per
-		// multiply-add than the chunks' short ones.
+	if c.pass == convGradient && c.keep {
+		// The part's patches fit in kept, one matrix (Forward built them,
+		// or this pass does): one product over all its rows, whose longer
+		// sums (k = its rows) cost less per multiply-add than the chunks'
+		// short ones.
 		per = b1 - b0
 	}
 	for c0 := b0; c0 < b1; c0 += per {

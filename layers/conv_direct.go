@@ -1,0 +1,292 @@
+package layers
+
+import "github.com/nndiy/nndiy/internal/kernel"
+
+// The direct passes: Forward and BackwardDelta computed on the images
+// themselves, without a patch matrix.
+//
+// In the lowering of conv.go, a row of the patch matrix X̃ is a window
+// flattened in (di, dj, c) order: kH runs of kW·chanIn values, each run a
+// row of the window, which channels-last storage keeps contiguous in x.
+// The micro-kernel of Gemm (package internal/kernel) can read its rows of a
+// at any stride and in runs, so it can read a window where it lies in x:
+// one run per row of the window, the next run one image row further. And
+// it can leave out what the padding would have put in X̃: the rows of the
+// window above or below the image are runs it does not make, the columns
+// left or right of it are shorter runs. Those zeros are 28 % of the
+// multiply-adds of the second convolution of experiments/conv's 2-D CNN
+// (5×5 windows over 8×8 images, padding 2), and im2col no longer writes
+// the patch matrix for Forward, nor Gemm reads it back.
+//
+// A tile of the kernel is MR = 4 rows by NR = 8 columns: here the 4 rows
+// are the same output pixel of 4 consecutive images of the batch, which
+// see the same window and so skip the same zeros, and the 8 columns 8
+// output channels. Forward is, for each group of 4 images, each block of
+// 8 output channels and each output pixel (i, j):
+//
+//	tile = Σ over the rows di of the window inside the image
+//	         Σ over its columns dj inside the image, and c < chanIn
+//	           x[b][i·strideH − padH + di][j·strideW − padW + dj][c] · W[di][dj][c][o]
+//	ỹ[b][i][j][o] = tile[b][o] + bias[o]
+//
+// the sum of Gemm's row of X̃·W with its zero terms left out. Adding a
+// zero product to a sum changes nothing in it (the sum starts at +0 and
+// x + (−x) is +0, so it is never −0), which makes the direct Forward give
+// the float64s of the lowered one, bit for bit, as long as the weights are
+// finite (0·∞ is NaN); TestConvDirectSameAsLowered checks it.
+//
+// BackwardDelta is dX̃ = δ̃·Wᵀ followed by col2im, which adds each value of
+// dX̃ to the input pixel it came from and drops those of the padding.
+// The direct pass computes, for each group of 4 images, each block of 8
+// input channels, each output pixel (i, j) and each offset (di, dj) of the
+// window that lies inside the image, the 4×8 tile of dX̃ for that offset
+// (a sum over the chanOut output channels) and adds it at once to its
+// input pixel, in col2im's order of (i, j, di, dj): every value of dx
+// receives the same terms, in the same order, as in the lowered pass, and
+// the tiles of the padding are never computed.
+//
+// The weight gradient dW += X̃ᵀ·δ̃ is a sum over the pixels of a part of
+// the batch, for each weight. Its tile is 4 consecutive input channels of
+// one window offset (di, dj) by 8 output channels:
+//
+//	tile = Σ over the images b of the part, in order
+//	         Σ over the output pixels (i, j) whose input pixel
+//	           (i·strideH − padH + di, j·strideW − padW + dj) is inside the image
+//	             x[b][that pixel][c … c+3] · δ[b][i][j][o … o+7]
+//
+// those pixels being a rectangle, read as one run per output row. These
+// are the terms of the lowered pass's sum over the part's rows of X̃, in
+// the same order, without the zeros of the padding: the same float64s.
+// The 4 rows of a tile being 4 channels, this needs chanIn to be a
+// multiple of 4; other layers (a first layer, on 1 channel) keep the
+// lowering.
+
+// convDirect lets Forward and BackwardDelta run directly where the kernel
+// has its assembly (kernel.AVX); the portable kernel is faster on the
+// patch matrix, whose rows it reads packed. Tests switch it off to compare
+// the two ways.
+var convDirect = true
+
+// runsDirect reports whether pass runs directly.
+func (c *convCore) runsDirect(pass convPass) bool {
+	if !convDirect || !kernel.AVX {
+		return false
+	}
+	return pass != convGradient || c.geom.chans%kernel.MR == 0
+}
+
+// packDirect packs the weight for the direct pass about to run, once for
+// all the parts: as the NR-column micro-panels of W ((kH·kW·chanIn)×chanOut)
+// for Forward, and of Wᵀ for BackwardDelta, cut by window offset:
+//
+//	Forward   wp[(jr·K + kk)·NR + j]                  = W[kk][jr·NR + j]
+//	Delta     wp[((t·pIn + jr)·chanOut + o)·NR + j]   = W[t][jr·NR + j][o]
+//
+// with K = kH·kW·chanIn, t = di·kW + dj the offset in the window and
+// pIn = ⌈chanIn/NR⌉; the values past the last channel are zeros.
+func (c *convCore) packDirect(pass convPass) {
+	g := &c.geom
+	k, n, cin := g.patchLen(), c.chanOut, g.chans
+	w := c.weight.Value.Data
+	const nr = kernel.NR
+	switch pass {
+	case convGradient:
+		return // δ is packed by each part
+	case convForward:
+		panels := (n + nr - 1) / nr
+		c.wp = im2colGrow(c.wp, panels*k*nr)
+		for jr := range panels {
+			for kk := range k {
+				d := c.wp[(jr*k+kk)*nr : (jr*k+kk+1)*nr]
+				for j := range d {
+					d[j] = 0
+					if o := jr*nr + j; o < n {
+						d[j] = w[kk*n+o]
+					}
+				}
+			}
+		}
+		return
+	}
+	pIn := (cin + nr - 1) / nr
+	c.wp = im2colGrow(c.wp, g.kH*g.kW*pIn*n*nr)
+	for t := range g.kH * g.kW {
+		for jr := range pIn {
+			for o := range n {
+				d := c.wp[((t*pIn+jr)*n+o)*nr : ((t*pIn+jr)*n+o+1)*nr]
+				for j := range d {
+					d[j] = 0
+					if ch := jr*nr + j; ch < cin {
+						d[j] = w[(t*cin+ch)*n+o]
+					}
+				}
+			}
+		}
+	}
+}
+
+// groups calls f for the groups of up to MR consecutive images of part p,
+// with the index of the group's first image, its number of images and its
+// input (x or δ, each image imageLen values long): the batch's own memory,
+// or for a group of fewer than MR images a copy in the part's buffer with
+// zero images after it, since the kernel always reads MR images.
+func (c *convCore) groups(p int, src []float64, imageLen int, f func(b0, rows int, in []float64)) {
+	b0, b1 := c.partImages(p)
+	wp := &c.work[p]
+	for b := b0; b < b1; b += kernel.MR {
+		rows := min(kernel.MR, b1-b)
+		in := src[b*imageLen:]
+		if rows < kernel.MR {
+			wp.tail = im2colGrow(wp.tail, kernel.MR*imageLen)
+			copy(wp.tail, in[:rows*imageLen])
+			clear(wp.tail[rows*imageLen:])
+			in = wp.tail
+		}
+		f(b, rows, in)
+	}
+}
+
+// forwardDirect is Forward's pass on part p, straight from x.
+func (c *convCore) forwardDirect(p int) {
+	g := &c.geom
+	oh, ow, n := g.outH(), g.outW(), c.chanOut
+	outLen, k, seg := oh*ow*n, g.patchLen(), g.kW*g.chans
+	const nr = kernel.NR
+	beta := 0.0
+	if c.bias != nil {
+		// ỹ starts from b, and each tile is added to it.
+		b0, b1 := c.partImages(p)
+		y := c.out[b0*outLen : b1*outLen]
+		for r := 0; r < len(y); r += n {
+			copy(y[r:r+n], c.bias.Value.Data)
+		}
+		beta = 1
+	}
+	c.groups(p, c.x, g.imageLen(), func(b0, rows int, x []float64) {
+		y := c.out[b0*outLen:]
+		for jr := 0; jr*nr < n; jr++ {
+			w, cols := c.wp[jr*k*nr:(jr+1)*k*nr], min(nr, n-jr*nr)
+			for i := range oh {
+				row0 := i*g.strideH - g.padH
+				di0, di1 := max(0, -row0), min(g.kH, g.inH-row0)
+				for j := range ow {
+					col0 := j*g.strideW - g.padW
+					dj0, dj1 := max(0, -col0), min(g.kW, g.inW-col0)
+					var tile kernel.Tile
+					if di0 < di1 && dj0 < dj1 {
+						// Runs: the rows di0 … di1−1 of the window, each
+						// (dj1−dj0)·chanIn values from column col0+dj0.
+						a := x[((row0+di0)*g.inW+col0+dj0)*g.chans:]
+						kernel.Strided((dj1-dj0)*g.chans, di1-di0, a, g.imageLen(), 1, g.inW*g.chans,
+							w[(di0*g.kW+dj0)*g.chans*nr:], seg*nr, &tile)
+					}
+					kernel.Store(y[(i*ow+j)*n+jr*nr:], outLen, rows, cols, 1, &tile, beta)
+				}
+			}
+		}
+	})
+}
+
+// deltaDirect is BackwardDelta's pass on part p, straight from δ into dx.
+func (c *convCore) deltaDirect(p int) {
+	g := &c.geom
+	oh, ow, n, cin := g.outH(), g.outW(), c.chanOut, g.chans
+	outLen, imageLen := oh*ow*n, g.imageLen()
+	pIn := (cin + kernel.NR - 1) / kernel.NR
+	b0, b1 := c.partImages(p)
+	clear(c.dx[b0*imageLen : b1*imageLen])
+	c.groups(p, c.delta, outLen, func(b0, rows int, delta []float64) {
+		dx := c.dx[b0*imageLen:]
+		for jr := range pIn {
+			cols := min(kernel.NR, cin-jr*kernel.NR)
+			for i := range oh {
+				row0 := i*g.strideH - g.padH
+				di0, di1 := max(0, -row0), min(g.kH, g.inH-row0)
+				for j := range ow {
+					col0 := j*g.strideW - g.padW
+					dj0, dj1 := max(0, -col0), min(g.kW, g.inW-col0)
+					d := delta[(i*ow+j)*n:]
+					for di := di0; di < di1; di++ {
+						for dj := dj0; dj < dj1; dj++ {
+							// dX̃'s tile for offset (di, dj): a sum over
+							// the n output channels, added to its pixel.
+							var tile kernel.Tile
+							w := c.wp[((di*g.kW+dj)*pIn+jr)*n*kernel.NR:]
+							kernel.Strided(n, 1, d, outLen, 1, 0, w, 0, &tile)
+							px := ((row0+di)*g.inW+col0+dj)*cin + jr*kernel.NR
+							kernel.Store(dx[px:], imageLen, rows, cols, 1, &tile, 1)
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// gradientDirect is BackwardUpdateGradient's pass on part p: its partial
+// sums of dW, straight from x and δ, and of db.
+func (c *convCore) gradientDirect(p int) {
+	g, wp := &c.geom, &c.work[p]
+	oh, ow, n, cin := g.outH(), g.outW(), c.chanOut, g.chans
+	outLen, imageLen := oh*ow*n, g.imageLen()
+	const mr, nr = kernel.MR, kernel.NR
+	b0, b1 := c.partImages(p)
+	rows := (b1 - b0) * oh * ow
+	delta := c.delta[b0*outLen : b1*outLen]
+	clear(wp.dw)
+	clear(wp.db)
+	if c.bias != nil { // db += Σ_rows δ̃
+		im2colAddRows(wp.db, delta)
+	}
+	// δ of the part as NR-column micro-panels, the kernel's b:
+	// dp[(jr·rows + r)·NR + j] = δ̃[r][jr·NR + j], zero past chanOut.
+	panels := (n + nr - 1) / nr
+	wp.dcols = im2colGrow(wp.dcols, panels*rows*nr)
+	dp := wp.dcols
+	for jr := range panels {
+		for r := range rows {
+			d := dp[(jr*rows+r)*nr : (jr*rows+r+1)*nr]
+			for j := range d {
+				d[j] = 0
+				if o := jr*nr + j; o < n {
+					d[j] = delta[r*n+o]
+				}
+			}
+		}
+	}
+	for di := range g.kH {
+		// The output rows i0 … i1−1 whose window row di is inside the
+		// image, and likewise the columns j0 … j1−1 for dj.
+		i0, i1 := insideRange(di, g.padH, g.strideH, g.inH, oh)
+		for dj := range g.kW {
+			j0, j1 := insideRange(dj, g.padW, g.strideW, g.inW, ow)
+			if i0 >= i1 || j0 >= j1 {
+				continue // no term: the partial sums stay 0
+			}
+			at := ((i0*g.strideH-g.padH+di)*g.inW + j0*g.strideW - g.padW + dj) * cin
+			for ch := 0; ch < cin; ch += mr {
+				for jr := range panels {
+					var tile kernel.Tile
+					for b := b0; b < b1; b++ {
+						a := c.x[b*imageLen+at+ch:]
+						d := dp[(jr*rows+((b-b0)*oh+i0)*ow+j0)*nr:]
+						kernel.Strided(j1-j0, i1-i0, a, 1, g.strideW*cin, g.strideH*g.inW*cin, d, ow*nr, &tile)
+					}
+					kernel.Store(wp.dw[((di*g.kW+dj)*cin+ch)*n+jr*nr:], n, mr, min(nr, n-jr*nr), 1, &tile, 1)
+				}
+			}
+		}
+	}
+}
+
+// insideRange returns the output positions o0 ≤ o < o1 along one axis,
+// of out in all, whose window offset d falls inside the image of size in:
+// 0 ≤ o·stride − pad + d < in.
+func insideRange(d, pad, stride, in, out int) (o0, o1 int) {
+	o0 = max(0, (pad-d+stride-1)/stride)
+	o1 = min(out, (in-1+pad-d)/stride+1)
+	if in-1+pad-d < 0 {
+		o1 = 0
+	}
+	return o0, o1
+}
