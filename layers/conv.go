@@ -75,10 +75,14 @@ const convChunkMACs = 128 * 128 * 128
 // docs/convolutions.md derives each line; conv1d.go and conv2d.go hold the
 // same sums as plain loops, the definition the tests compare with.
 //
+// Where the micro-kernel has its assembly, the passes run directly on the
+// images instead (conv_direct.go): the same sums, without the patch matrix
+// and without the zeros of the padding, bit for bit the same results.
+//
 // Each pass cuts the batch into parts of consecutive images, run in
 // parallel (convParts for the weight gradient, convRowParts for the other
-// two), and each part into chunks of images under convChunkMACs. Forward
-// keeps the patch matrix of the whole batch, when it is at most
+// two), and each part into chunks of images under convChunkMACs. A lowered
+// Forward keeps the patch matrix of the whole batch, when it is at most
 // convKeepFloats values, for BackwardUpdateGradient on the same x.
 //
 // What the parts change: ỹ and dx are computed row by row as the definition

@@ -44,8 +44,10 @@ import (
 // are three calls of tensor.Gemm, with ỹ and δ̃ the output and δ seen as
 // (batch·outLen)×chanOut matrices; col2im adds each row of dX̃ back onto
 // its window. Conv1D is Conv2D on images of height 1 and shares this code,
-// conv.go. The batch is cut into a fixed number of parts run in parallel,
-// so the results are the same on any number of cores.
+// conv.go. On amd64 with AVX the same sums run directly on the inputs with
+// Gemm's micro-kernel, skipping the zeros of the padding (conv_direct.go).
+// The batch is cut into a fixed number of parts run in parallel, so the
+// results are the same on any number of cores.
 //
 // The buffers are reused, so a training step with a fixed batch shape
 // allocates nothing.

@@ -42,7 +42,9 @@ import (
 //	ỹ = X̃·W + 1·bᵀ    dW += X̃ᵀ·δ̃    dX̃ = δ̃·Wᵀ, dx = col2im(dX̃)
 //
 // three calls of tensor.Gemm (conv.go), on parts of the batch run in
-// parallel. See docs/convolutions.md.
+// parallel. On amd64 with AVX the same sums run directly on the images
+// with Gemm's micro-kernel, skipping the zeros of the padding
+// (conv_direct.go). See docs/convolutions.md.
 type Conv2D struct {
 	// Weight is shaped (kH, kW, chanIn, chanOut).
 	Weight *Parameter

@@ -67,12 +67,23 @@ import "github.com/nndiy/nndiy/internal/kernel"
 // the two ways.
 var convDirect = true
 
-// runsDirect reports whether pass runs directly.
+// runsDirect reports whether pass runs directly. Forward always does. The
+// weight gradient needs chanIn to be a multiple of 4 (see above).
+// BackwardDelta's tiles are 8 input channels wide, so that on fewer than 8
+// most of each tile would be wasted: with 1, the direct pass took three
+// times as long as the lowered one (a first layer on one channel, whose
+// BackwardDelta a network does not call anyway).
 func (c *convCore) runsDirect(pass convPass) bool {
 	if !convDirect || !kernel.AVX {
 		return false
 	}
-	return pass != convGradient || c.geom.chans%kernel.MR == 0
+	switch pass {
+	case convGradient:
+		return c.geom.chans%kernel.MR == 0
+	case convDelta:
+		return c.geom.chans >= kernel.NR
+	}
+	return true
 }
 
 // packDirect packs the weight for the direct pass about to run, once for

@@ -54,10 +54,11 @@
 //     order in which the micro-kernel reads them, so that it reads memory
 //     sequentially whatever the shapes and transposes; rows and columns
 //     missing at the edges are padded with zeros.
-//   - The micro-kernel. On amd64 CPUs with AVX it is a few lines of
-//     assembly (gemm_amd64.s) that multiply and add four float64 at a time;
-//     elsewhere, or with the purego build tag, a Go loop that does the same
-//     operations one value at a time.
+//   - The micro-kernel (package internal/kernel, which the convolutions of
+//     package layers call too). On amd64 CPUs with AVX it is a few lines
+//     of assembly that multiply and add four float64 at a time; elsewhere,
+//     or with the purego build tag, a Go loop that does the same operations
+//     one value at a time.
 //   - Goroutines. Large products are split into tiles of C that the
 //     calling goroutine and up to GOMAXPROCS−1 workers of a pool take in
 //     turn; each tile is computed by one goroutine from start to end.
@@ -71,7 +72,7 @@
 //
 // Built with GOEXPERIMENT=simd, which enables Go's experimental
 // simd/archsimd package, Gemm runs on amd64 CPUs with AVX2 and FMA a
-// micro-kernel written with it (gemm_simd.go) that fuses each product into
+// micro-kernel written with it (internal/kernel/packed_simd.go) that fuses each product into
 // its sum, s = math.FMA(x, y, s), rounding once instead of twice. It is
 // faster, and its results differ from gemmRef's in the last bits; they are
 // still the same on every path and whatever GOMAXPROCS. Other CPUs fall
