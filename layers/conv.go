@@ -146,6 +146,7 @@ const (
 type convPart struct {
 	cols, dcols  []float64
 	tail         []float64 // a direct pass's last images, if fewer than 4
+	xpad         []float64 // a direct weight gradient's images in their padding
 	dw, db       []float64
 	colsT, rowsT tensor.Tensor
 	dwT          tensor.Tensor
@@ -292,7 +293,7 @@ func (c *convCore) runPart(p int) {
 		// The chunk's patches: at their place among the batch's when those
 		// are kept, else at the start of the part's buffer.
 		patches := wp.cols
-		if c.keep {
+		if c.keep && c.pass != convDelta {
 			patches = c.kept[c0*perImage*k:]
 		}
 		switch c.pass {

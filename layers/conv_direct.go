@@ -58,8 +58,10 @@ import "github.com/nndiy/nndiy/internal/kernel"
 // are the terms of the lowered pass's sum over the part's rows of X̃, in
 // the same order, without the zeros of the padding: the same float64s.
 // The 4 rows of a tile being 4 channels, this needs chanIn to be a
-// multiple of 4; other layers (a first layer, on 1 channel) keep the
-// lowering.
+// multiple of 4. Other layers (a first layer, on 1 channel) read their
+// images framed by the padding, copied, so that a tile can be 4
+// consecutive values of a row of the window whatever the channels, and
+// sum the padding's zeros as the lowered pass does (gradientPadded).
 
 // convDirect lets Forward and BackwardDelta run directly where the kernel
 // has its assembly (kernel.AVX); the portable kernel is faster on the
@@ -67,9 +69,8 @@ import "github.com/nndiy/nndiy/internal/kernel"
 // the two ways.
 var convDirect = true
 
-// runsDirect reports whether pass runs directly. Forward always does. The
-// weight gradient needs chanIn to be a multiple of 4 (see above).
-// BackwardDelta's tiles are 8 input channels wide, so that on fewer than 8
+// runsDirect reports whether pass runs directly. Forward and the weight
+// gradient always do. BackwardDelta's tiles are 8 input channels wide, so that on fewer than 8
 // most of each tile would be wasted: with 1, the direct pass took three
 // times as long as the lowered one (a first layer on one channel, whose
 // BackwardDelta a network does not call anyway).
@@ -77,13 +78,7 @@ func (c *convCore) runsDirect(pass convPass) bool {
 	if !convDirect || !kernel.AVX {
 		return false
 	}
-	switch pass {
-	case convGradient:
-		return c.geom.chans%kernel.MR == 0
-	case convDelta:
-		return c.geom.chans >= kernel.NR
-	}
-	return true
+	return pass != convDelta || c.geom.chans >= kernel.NR
 }
 
 // packDirect packs the weight for the direct pass about to run, once for
@@ -189,7 +184,7 @@ func (c *convCore) forwardDirect(p int) {
 						// (dj1−dj0)·chanIn values from column col0+dj0.
 						a := x[((row0+di0)*g.inW+col0+dj0)*g.chans:]
 						kernel.Strided((dj1-dj0)*g.chans, di1-di0, a, g.imageLen(), 1, g.inW*g.chans,
-							w[(di0*g.kW+dj0)*g.chans*nr:], seg*nr, &tile)
+							w[(di0*g.kW+dj0)*g.chans*nr:], nr, seg*nr, &tile)
 					}
 					kernel.Store(y[(i*ow+j)*n+jr*nr:], outLen, rows, cols, 1, &tile, beta)
 				}
@@ -223,7 +218,7 @@ func (c *convCore) deltaDirect(p int) {
 							// the n output channels, added to its pixel.
 							var tile kernel.Tile
 							w := c.wp[((di*g.kW+dj)*pIn+jr)*n*kernel.NR:]
-							kernel.Strided(n, 1, d, outLen, 1, 0, w, 0, &tile)
+							kernel.Strided(n, 1, d, outLen, 1, 0, w, kernel.NR, 0, &tile)
 							px := ((row0+di)*g.inW+col0+dj)*cin + jr*kernel.NR
 							kernel.Store(dx[px:], imageLen, rows, cols, 1, &tile, 1)
 						}
@@ -238,9 +233,9 @@ func (c *convCore) deltaDirect(p int) {
 // sums of dW, straight from x and δ, and of db.
 func (c *convCore) gradientDirect(p int) {
 	g, wp := &c.geom, &c.work[p]
-	oh, ow, n, cin := g.outH(), g.outW(), c.chanOut, g.chans
-	outLen, imageLen := oh*ow*n, g.imageLen()
-	const mr, nr = kernel.MR, kernel.NR
+	oh, ow, n := g.outH(), g.outW(), c.chanOut
+	outLen := oh * ow * n
+	const nr = kernel.NR
 	b0, b1 := c.partImages(p)
 	rows := (b1 - b0) * oh * ow
 	delta := c.delta[b0*outLen : b1*outLen]
@@ -249,22 +244,53 @@ func (c *convCore) gradientDirect(p int) {
 	if c.bias != nil { // db += Σ_rows δ̃
 		im2colAddRows(wp.db, delta)
 	}
-	// δ of the part as NR-column micro-panels, the kernel's b:
-	// dp[(jr·rows + r)·NR + j] = δ̃[r][jr·NR + j], zero past chanOut.
-	panels := (n + nr - 1) / nr
-	wp.dcols = im2colGrow(wp.dcols, panels*rows*nr)
-	dp := wp.dcols
-	for jr := range panels {
-		for r := range rows {
-			d := dp[(jr*rows+r)*nr : (jr*rows+r+1)*nr]
-			for j := range d {
-				d[j] = 0
-				if o := jr*nr + j; o < n {
-					d[j] = delta[r*n+o]
+	// The kernel's b: δ̃ itself, NR output channels of a row at a time,
+	// row r of block jr at d[jr·NR + r·n]; or, when the last block is not
+	// whole, δ̃ packed into NR-column micro-panels, zeros past chanOut,
+	// row r of block jr at d[(jr·rows + r)·NR].
+	d := deltaBlocks{d: delta, row: n, block: nr}
+	if n%nr != 0 {
+		panels := (n + nr - 1) / nr
+		wp.dcols = im2colGrow(wp.dcols, panels*rows*nr)
+		for jr := range panels {
+			for r := range rows {
+				dst := wp.dcols[(jr*rows+r)*nr : (jr*rows+r+1)*nr]
+				for j := range dst {
+					dst[j] = 0
+					if o := jr*nr + j; o < n {
+						dst[j] = delta[r*n+o]
+					}
 				}
 			}
 		}
+		d = deltaBlocks{d: wp.dcols, row: nr, block: rows * nr}
 	}
+	if g.chans%kernel.MR == 0 {
+		c.gradientSkipping(p, d)
+	} else {
+		c.gradientPadded(p, d)
+	}
+}
+
+// deltaBlocks is δ̃ as the weight gradient's kernel reads it: row r of the
+// block of NR output channels jr starts at d[jr·block + r·row].
+type deltaBlocks struct {
+	d          []float64
+	row, block int
+}
+
+// at returns block jr of δ̃ from row r.
+func (d *deltaBlocks) at(jr, r int) []float64 { return d.d[jr*d.block+r*d.row:] }
+
+// gradientSkipping adds the part's sums of dW into its buffer, for
+// chanIn a multiple of MR: its tiles are MR channels of one offset of the
+// window, whose terms on the padding it skips.
+func (c *convCore) gradientSkipping(p int, d deltaBlocks) {
+	g, wp := &c.geom, &c.work[p]
+	oh, ow, n, cin := g.outH(), g.outW(), c.chanOut, g.chans
+	const mr, nr = kernel.MR, kernel.NR
+	b0, b1 := c.partImages(p)
+	panels := (n + nr - 1) / nr
 	for di := range g.kH {
 		// The output rows i0 … i1−1 whose window row di is inside the
 		// image, and likewise the columns j0 … j1−1 for dj.
@@ -279,9 +305,9 @@ func (c *convCore) gradientDirect(p int) {
 				for jr := range panels {
 					var tile kernel.Tile
 					for b := b0; b < b1; b++ {
-						a := c.x[b*imageLen+at+ch:]
-						d := dp[(jr*rows+((b-b0)*oh+i0)*ow+j0)*nr:]
-						kernel.Strided(j1-j0, i1-i0, a, 1, g.strideW*cin, g.strideH*g.inW*cin, d, ow*nr, &tile)
+						a := c.x[b*g.imageLen()+at+ch:]
+						kernel.Strided(j1-j0, i1-i0, a, 1, g.strideW*cin, g.strideH*g.inW*cin,
+							d.at(jr, ((b-b0)*oh+i0)*ow+j0), d.row, ow*d.row, &tile)
 					}
 					kernel.Store(wp.dw[((di*g.kW+dj)*cin+ch)*n+jr*nr:], n, mr, min(nr, n-jr*nr), 1, &tile, 1)
 				}
@@ -300,4 +326,48 @@ func insideRange(d, pad, stride, in, out int) (o0, o1 int) {
 		o1 = 0
 	}
 	return o0, o1
+}
+
+// gradientPadded adds the part's sums of dW into its buffer when chanIn is
+// not a multiple of MR (a first layer, on one channel). It reads the
+// part's images framed by their padding, copied into xpad, so that every
+// window lies inside: a tile is then MR consecutive values of one row of
+// the window, (dj, c) pairs at stride 1, summed over every output pixel,
+// the padding's zeros included, as the lowered pass sums them. A row of
+// the window, kW·chanIn values, makes ⌈kW·chanIn/MR⌉ tiles; the rows of
+// its last tile past the end are computed on the next values of xpad and
+// not stored.
+func (c *convCore) gradientPadded(p int, d deltaBlocks) {
+	g, wp := &c.geom, &c.work[p]
+	oh, ow, n, cin := g.outH(), g.outW(), c.chanOut, g.chans
+	const mr, nr = kernel.MR, kernel.NR
+	b0, b1 := c.partImages(p)
+	panels := (n + nr - 1) / nr
+	hp, wpx := g.inH+2*g.padH, g.inW+2*g.padW // the padded image
+	padLen, seg := hp*wpx*cin, g.kW*cin
+	// The part's images in their frames of zeros, and MR values of slack
+	// for the rows of a last tile that run past the end.
+	wp.xpad = im2colGrow(wp.xpad, (b1-b0)*padLen+mr)
+	clear(wp.xpad)
+	for b := b0; b < b1; b++ {
+		img := c.x[b*g.imageLen() : (b+1)*g.imageLen()]
+		for h := range g.inH {
+			at := (b-b0)*padLen + ((h+g.padH)*wpx+g.padW)*cin
+			copy(wp.xpad[at:at+g.inW*cin], img[h*g.inW*cin:])
+		}
+	}
+	for di := range g.kH {
+		for t0 := 0; t0 < seg; t0 += mr {
+			for jr := range panels {
+				var tile kernel.Tile
+				for b := range b1 - b0 {
+					// Pixel (i, j) of image b reads the window row at
+					// xpad[b][i·strideH + di][j·strideW …].
+					a := wp.xpad[b*padLen+di*wpx*cin+t0:]
+					kernel.Strided(ow, oh, a, 1, g.strideW*cin, g.strideH*wpx*cin, d.at(jr, b*oh*ow), d.row, ow*d.row, &tile)
+				}
+				kernel.Store(wp.dw[(di*seg+t0)*n+jr*nr:], n, min(mr, seg-t0), min(nr, n-jr*nr), 1, &tile, 1)
+			}
+		}
+	}
 }

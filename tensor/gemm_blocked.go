@@ -176,7 +176,7 @@ func (job *gemmJob) kernelInPlace(kc, r0, p0 int, bp []float64, acc *kernel.Tile
 	if job.transA {
 		rs, ps, at = 1, job.m, p0*job.m+r0
 	}
-	kernel.Strided(kc, 1, job.a[at:], rs, ps, 0, bp, 0, acc)
+	kernel.Strided(kc, 1, job.a[at:], rs, ps, 0, bp, gemmNR, 0, acc)
 }
 
 func (job *gemmJob) count() int {

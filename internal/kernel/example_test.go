@@ -22,7 +22,7 @@ func ExampleStrided() {
 		100, 200, 300, 400, 500, 600, 700, 800,
 	}
 	var t kernel.Tile
-	kernel.Strided(3, 1, a, 3, 1, 0, b, 0, &t)
+	kernel.Strided(3, 1, a, 3, 1, 0, b, kernel.NR, 0, &t)
 	for i := range kernel.MR {
 		fmt.Println(t[i*kernel.NR : (i+1)*kernel.NR])
 	}
@@ -50,7 +50,7 @@ func ExampleStrided_window() {
 		w[2*kernel.NR+j], w[3*kernel.NR+j] = 100, 1000
 	}
 	var t kernel.Tile
-	kernel.Strided(2, 2, image, 0, 1, 3, w, 2*kernel.NR, &t)
+	kernel.Strided(2, 2, image, 0, 1, 3, w, kernel.NR, 2*kernel.NR, &t)
 	fmt.Println(t[0]) // 1·1 + 2·10 + 4·100 + 5·1000
 	// Output: 5421
 }

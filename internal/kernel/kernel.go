@@ -29,16 +29,16 @@ func Packed(k int, a, b []float64, t *Tile) {
 	case FMA:
 		packedFMA(k, a, b, t)
 	case AVX:
-		stridedAVX(k, 1, &a[0], 1, MR, 0, &b[0], 0, t)
+		stridedAVX(k, 1, &a[0], 1, MR, 0, &b[0], NR, 0, t)
 	default:
 		packedGo(a, b, t)
 	}
 }
 
-// Strided is Packed with a read where it lies: a tile row i reads, at step
-// p of run r,
+// Strided is Packed with a and b read where they lie: a tile row i reads,
+// at step p of run r,
 //
-//	a[i*rs + r*aj + p*ps]   times   b[r*bj + p*NR : r*bj + p*NR + NR]
+//	a[i*rs + r*aj + p*ps]   times   b[r*bj + p*bs : r*bj + p*bs + NR]
 //
 // for runs ≥ 1 runs of k ≥ 1 steps each, in increasing r and then p:
 //
@@ -46,36 +46,38 @@ func Packed(k int, a, b []float64, t *Tile) {
 //		for p := 0; p < k; p++ {
 //			for i := 0; i < MR; i++ {
 //				for j := 0; j < NR; j++ {
-//					t[i*NR+j] += a[i*rs+r*aj+p*ps] * b[r*bj+p*NR+j]
+//					t[i*NR+j] += a[i*rs+r*aj+p*ps] * b[r*bj+p*bs+j]
 //				}
 //			}
 //		}
 //	}
 //
-// A packed micro-panel is one run with rs = 1, ps = MR. Gemm reads an
-// unpacked matrix with rs and ps its row and column strides; a convolution
-// reads its images with one run per row of the window (aj the stride of an
-// image row), so that the rows of the window that lie on the padding are
-// never visited. The strides are in values and must not be negative; a
-// and b must hold every value the loop reads.
-func Strided(k, runs int, a []float64, rs, ps, aj int, b []float64, bj int, t *Tile) {
-	if k < 1 || runs < 1 || rs < 0 || ps < 0 || aj < 0 || bj < 0 {
+// Packed micro-panels are one run with rs = 1, ps = MR and bs = NR. Gemm
+// reads an unpacked a with rs and ps its row and column strides; a
+// convolution reads its images with one run per row of the window (aj the
+// stride of an image row), so that the rows of the window that lie on the
+// padding are never visited, and its weight gradient reads NR output
+// channels of δ in place (bs the length of a row of δ). The strides are in
+// values and must not be negative; a and b must hold every value the loop
+// reads.
+func Strided(k, runs int, a []float64, rs, ps, aj int, b []float64, bs, bj int, t *Tile) {
+	if k < 1 || runs < 1 || rs < 0 || ps < 0 || aj < 0 || bs < 0 || bj < 0 {
 		panic("kernel.Strided: need k, runs ≥ 1 and strides ≥ 0")
 	}
 	a = a[:(MR-1)*rs+(runs-1)*aj+(k-1)*ps+1] // every value the loop reads
-	b = b[:(runs-1)*bj+k*NR]
+	b = b[:(runs-1)*bj+(k-1)*bs+NR]
 	switch {
 	case FMA:
-		stridedFMA(k, runs, &a[0], rs, ps, aj, &b[0], bj, t)
+		stridedFMA(k, runs, &a[0], rs, ps, aj, &b[0], bs, bj, t)
 	case AVX:
-		stridedAVX(k, runs, &a[0], rs, ps, aj, &b[0], bj, t)
+		stridedAVX(k, runs, &a[0], rs, ps, aj, &b[0], bs, bj, t)
 	default:
 		for r := range runs {
 			for p := range k {
 				for i := range MR {
 					x := a[i*rs+r*aj+p*ps]
 					for j := range NR {
-						t[i*NR+j] += float64(x * b[r*bj+p*NR+j])
+						t[i*NR+j] += float64(x * b[r*bj+p*bs+j])
 					}
 				}
 			}

@@ -30,13 +30,13 @@ func xgetbv() (eax, edx uint32)
 // stridedAVX is Strided, every value of which must be in memory.
 //
 //go:noescape
-func stridedAVX(k, runs int, a *float64, rs, ps, aj int, b *float64, bj int, t *Tile)
+func stridedAVX(k, runs int, a *float64, rs, ps, aj int, b *float64, bs, bj int, t *Tile)
 
 // stridedFMA is stridedAVX with fused multiply-adds, for the SIMD build on
 // CPUs with FMA.
 //
 //go:noescape
-func stridedFMA(k, runs int, a *float64, rs, ps, aj int, b *float64, bj int, t *Tile)
+func stridedFMA(k, runs int, a *float64, rs, ps, aj int, b *float64, bs, bj int, t *Tile)
 
 // storeAVX is Store for a whole tile, rows = MR and cols = NR, with c
 // pointing to its first element.

@@ -24,47 +24,50 @@
 	VMOVUPD Y6, 192(DX); \
 	VMOVUPD Y7, 224(DX)
 
-// ARGS loads the arguments k, runs, a, rs, ps, aj, b, bj and t of a
-// strided kernel into CX, R11, SI, R8, R10, R12, DI, R13 and DX, with the
-// strides in bytes, and R9 = 3·rs.
+// ARGS loads the arguments k, a, rs, ps, aj, b, bs, bj and t of a strided
+// kernel into CX, SI, R8, R10, R12, DI, R11, R13 and DX, with the strides
+// in bytes, and R9 = 3·rs. The count of runs stays in its argument slot,
+// counted down there.
 #define ARGS \
-	MOVQ k+0(FP), CX;     \
-	MOVQ runs+8(FP), R11; \
-	MOVQ a+16(FP), SI;    \
-	MOVQ rs+24(FP), R8;   \
-	MOVQ ps+32(FP), R10;  \
-	MOVQ aj+40(FP), R12;  \
-	MOVQ b+48(FP), DI;    \
-	MOVQ bj+56(FP), R13;  \
-	MOVQ t+64(FP), DX;    \
-	SHLQ $3, R8;          \
-	SHLQ $3, R10;         \
-	SHLQ $3, R12;         \
-	SHLQ $3, R13;         \
+	MOVQ k+0(FP), CX;    \
+	MOVQ a+16(FP), SI;   \
+	MOVQ rs+24(FP), R8;  \
+	MOVQ ps+32(FP), R10; \
+	MOVQ aj+40(FP), R12; \
+	MOVQ b+48(FP), DI;   \
+	MOVQ bs+56(FP), R11; \
+	MOVQ bj+64(FP), R13; \
+	MOVQ t+72(FP), DX;   \
+	SHLQ $3, R8;         \
+	SHLQ $3, R10;        \
+	SHLQ $3, R11;        \
+	SHLQ $3, R12;        \
+	SHLQ $3, R13;        \
 	LEAQ (R8)(R8*2), R9
 
-// func stridedAVX(k, runs int, a *float64, rs, ps, aj int, b *float64, bj int, t *Tile)
+// func stridedAVX(k, runs int, a *float64, rs, ps, aj int, b *float64, bs, bj int, t *Tile)
 //
 // Strided (kernel.go), with 256-bit AVX registers of four float64 each.
-// Row i of the tile reads a[i*rs + r*aj + p*ps] at step p of run r: a
-// packed micro-panel of a is one run with rs = 1, ps = 4. Register use:
+// Row i of the tile reads a[i*rs + r*aj + p*ps] at step p of run r, and
+// b[r*bj + p*bs : … + 8]: packed micro-panels are one run with rs = 1,
+// ps = 4 and bs = 8. Register use:
 //
 //	Y0 Y1    row 0 of the tile (columns 0-3, 4-7)
 //	Y2 Y3    row 1
 //	Y4 Y5    row 2
 //	Y6 Y7    row 3
-//	Y8 Y9    b[p*8 : p*8+8], the 8 values of the B micro-panel for this p
+//	Y8 Y9    the 8 values of b for this step
 //	Y10 Y13  the value of a for row i, broadcast to four lanes
 //	Y11 Y12 Y14 Y15  products, added to the tile
-//	SI, DI   a + r*aj + p*ps and b + r*bj + p*8, with R8 = rs, R9 = 3·rs
-//	         and R10 = ps in bytes
+//	SI, DI   a + r*aj + p*ps and b + r*bj + p*bs, with R8 = rs, R9 = 3·rs,
+//	         R10 = ps and R11 = bs in bytes
 //	BX, R14  where the run started in a and b; R12, R13 = aj, bj in bytes
-//	AX, R11  steps left in the run, runs left
+//	AX       steps left in the run; runs+8(FP) runs left
 //
 // Each step p does 8 multiplies and 8 adds of 4 lanes: 64 flops. The
 // multiply and the add are separate instructions, not one FMA, so each
 // product is rounded before it is added, as in the plain loop.
-TEXT ·stridedAVX(SB), NOSPLIT, $0-72
+TEXT ·stridedAVX(SB), NOSPLIT, $0-80
 	ARGS
 	LOAD_TILE
 
@@ -97,25 +100,25 @@ step:
 	VMULPD       Y9, Y13, Y15
 	VADDPD       Y15, Y7, Y7
 	ADDQ         R10, SI
-	ADDQ         $64, DI
+	ADDQ         R11, DI
 	DECQ         AX
 	JNZ          step
 
 	LEAQ (BX)(R12*1), SI
 	LEAQ (R14)(R13*1), DI
-	DECQ R11
+	DECQ runs+8(FP)
 	JNZ  run
 
 	STORE_TILE
 	VZEROUPPER
 	RET
 
-// func stridedFMA(k, runs int, a *float64, rs, ps, aj int, b *float64, bj int, t *Tile)
+// func stridedFMA(k, runs int, a *float64, rs, ps, aj int, b *float64, bs, bj int, t *Tile)
 //
 // stridedAVX with each product fused into its sum (VFMADD231PD, rounded
 // once), as the SIMD build's packedFMA (packed_simd.go) does: the SIMD
 // build reads a in place with it, and gets that kernel's bits.
-TEXT ·stridedFMA(SB), NOSPLIT, $0-72
+TEXT ·stridedFMA(SB), NOSPLIT, $0-80
 	ARGS
 	LOAD_TILE
 
@@ -140,13 +143,13 @@ fused:
 	VFMADD231PD  Y8, Y13, Y6
 	VFMADD231PD  Y9, Y13, Y7
 	ADDQ         R10, SI
-	ADDQ         $64, DI
+	ADDQ         R11, DI
 	DECQ         AX
 	JNZ          fused
 
 	LEAQ (BX)(R12*1), SI
 	LEAQ (R14)(R13*1), DI
-	DECQ R11
+	DECQ runs+8(FP)
 	JNZ  fusedrun
 
 	STORE_TILE

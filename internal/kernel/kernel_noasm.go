@@ -5,11 +5,11 @@ package kernel
 // AVX is false where there is no assembly kernel; the tests may not set it.
 var AVX = false
 
-func stridedAVX(k, runs int, a *float64, rs, ps, aj int, b *float64, bj int, t *Tile) {
+func stridedAVX(k, runs int, a *float64, rs, ps, aj int, b *float64, bs, bj int, t *Tile) {
 	panic("kernel: no AVX kernel in this build")
 }
 
-func stridedFMA(k, runs int, a *float64, rs, ps, aj int, b *float64, bj int, t *Tile) {
+func stridedFMA(k, runs int, a *float64, rs, ps, aj int, b *float64, bs, bj int, t *Tile) {
 	panic("kernel: no AVX kernel in this build")
 }
 

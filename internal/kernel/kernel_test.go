@@ -34,12 +34,12 @@ func (v variant) with(f func()) {
 
 // stridedLoop is the loop in the doc of Strided, each product rounded
 // before it is added, or fused into its sum.
-func stridedLoop(fused bool, k, runs int, a []float64, rs, ps, aj int, b []float64, bj int, t *Tile) {
+func stridedLoop(fused bool, k, runs int, a []float64, rs, ps, aj int, b []float64, bs, bj int, t *Tile) {
 	for r := range runs {
 		for p := range k {
 			for i := range MR {
 				for j := range NR {
-					x, y := a[i*rs+r*aj+p*ps], b[r*bj+p*NR+j]
+					x, y := a[i*rs+r*aj+p*ps], b[r*bj+p*bs+j]
 					if fused {
 						t[i*NR+j] = math.FMA(x, y, t[i*NR+j])
 					} else {
@@ -76,7 +76,7 @@ func TestPacked(t *testing.T) {
 		start := randomTile(rng)
 		for _, v := range variants() {
 			want, got := start, start
-			stridedLoop(v.fma, k, 1, a, 1, MR, 0, b, 0, &want)
+			stridedLoop(v.fma, k, 1, a, 1, MR, 0, b, NR, 0, &want)
 			v.with(func() { Packed(k, a, b, &got) })
 			if got != want {
 				t.Errorf("k=%d kernel %s: tile %v, want %v", k, v.name, got, want)
@@ -94,25 +94,27 @@ func TestStrided(t *testing.T) {
 	tests := []struct {
 		name                string
 		k, runs, rs, ps, aj int
-		bj                  int
+		bs, bj              int
 	}{
-		{"packed", 9, 1, 1, MR, 0, 0},
-		{"rows", 33, 1, 40, 1, 0, 0},       // a not transposed, k = 40
-		{"transposed", 17, 1, 1, 50, 0, 0}, // a transposed, m = 50
-		{"one step", 1, 1, 3, 1, 0, 0},
-		{"window", 48, 3, 1024, 1, 128, 80 * NR}, // 3 rows of a 5×5 window cut to 3 columns, 16 channels, images of 8×8
-		{"window 1-channel", 3, 5, 256, 1, 16, 5 * NR},
-		{"runs of one", 1, 7, 2, 1, 5, NR},
-		{"b shared by runs", 4, 3, 12, 1, 4, 0},
+		{"packed", 9, 1, 1, MR, 0, NR, 0},
+		{"rows", 33, 1, 40, 1, 0, NR, 0},       // a not transposed, k = 40
+		{"transposed", 17, 1, 1, 50, 0, NR, 0}, // a transposed, m = 50
+		{"one step", 1, 1, 3, 1, 0, NR, 0},
+		{"window", 48, 3, 1024, 1, 128, NR, 80 * NR}, // 3 rows of a 5×5 window cut to 3 columns, 16 channels, images of 8×8
+		{"window 1-channel", 3, 5, 256, 1, 16, NR, 5 * NR},
+		{"runs of one", 1, 7, 2, 1, 5, NR, NR},
+		{"b shared by runs", 4, 3, 12, 1, 4, NR, 0},
+		{"b in place", 6, 4, 1, 16, 128, 32, 8 * 32}, // a gradient: 4 channels × 8 of 32 outputs of δ
+		{"b repeated", 5, 2, 1, 1, 7, 0, 3},
 	}
 	for _, tt := range tests {
 		a := normals(rng, (MR-1)*tt.rs+(tt.runs-1)*tt.aj+(tt.k-1)*tt.ps+1)
-		b := normals(rng, (tt.runs-1)*tt.bj+tt.k*NR)
+		b := normals(rng, (tt.runs-1)*tt.bj+(tt.k-1)*tt.bs+NR)
 		start := randomTile(rng)
 		for _, v := range variants() {
 			want, got := start, start
-			stridedLoop(v.fma, tt.k, tt.runs, a, tt.rs, tt.ps, tt.aj, b, tt.bj, &want)
-			v.with(func() { Strided(tt.k, tt.runs, a, tt.rs, tt.ps, tt.aj, b, tt.bj, &got) })
+			stridedLoop(v.fma, tt.k, tt.runs, a, tt.rs, tt.ps, tt.aj, b, tt.bs, tt.bj, &want)
+			v.with(func() { Strided(tt.k, tt.runs, a, tt.rs, tt.ps, tt.aj, b, tt.bs, tt.bj, &got) })
 			if got != want {
 				t.Errorf("%s, kernel %s: tile %v, want %v", tt.name, v.name, got, want)
 			}
@@ -123,8 +125,8 @@ func TestStrided(t *testing.T) {
 // TestStridedPanics wants a panic, not a read past the operands, when a
 // or b is one value short.
 func TestStridedPanics(t *testing.T) {
-	const k, runs, rs, ps, aj, bj = 5, 2, 9, 1, 6, 5 * NR
-	aLen, bLen := (MR-1)*rs+(runs-1)*aj+(k-1)*ps+1, (runs-1)*bj+k*NR
+	const k, runs, rs, ps, aj, bs, bj = 5, 2, 9, 1, 6, 12, 5 * NR
+	aLen, bLen := (MR-1)*rs+(runs-1)*aj+(k-1)*ps+1, (runs-1)*bj+(k-1)*bs+NR
 	for _, short := range []struct{ a, b int }{{aLen - 1, bLen}, {aLen, bLen - 1}} {
 		func() {
 			defer func() {
@@ -133,7 +135,7 @@ func TestStridedPanics(t *testing.T) {
 				}
 			}()
 			var tile Tile
-			Strided(k, runs, make([]float64, short.a), rs, ps, aj, make([]float64, short.b), bj, &tile)
+			Strided(k, runs, make([]float64, short.a), rs, ps, aj, make([]float64, short.b), bs, bj, &tile)
 		}()
 	}
 }
