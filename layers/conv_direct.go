@@ -211,16 +211,24 @@ func (c *convCore) deltaDirect(p int) {
 				for j := range ow {
 					col0 := j*g.strideW - g.padW
 					dj0, dj1 := max(0, -col0), min(g.kW, g.inW-col0)
+					if dj0 >= dj1 {
+						continue // the window lies on the padding
+					}
 					d := delta[(i*ow+j)*n:]
 					for di := di0; di < di1; di++ {
-						for dj := dj0; dj < dj1; dj++ {
-							// dX̃'s tile for offset (di, dj): a sum over
-							// the n output channels, added to its pixel.
+						// dX̃'s tiles for the offsets (di, dj0 … dj1−1), each
+						// a sum over the n output channels, added to their
+						// pixels: consecutive pixels of one image row.
+						w := c.wp[((di*g.kW+dj0)*pIn+jr)*n*kernel.NR:]
+						px := ((row0+di)*g.inW+col0+dj0)*cin + jr*kernel.NR
+						if rows == kernel.MR && cols == kernel.NR {
+							kernel.AddProducts(n, dj1-dj0, d, outLen, 1, w, pIn*n*kernel.NR, dx[px:], imageLen, cin)
+							continue
+						}
+						for dj := range dj1 - dj0 { // a partial tile
 							var tile kernel.Tile
-							w := c.wp[((di*g.kW+dj)*pIn+jr)*n*kernel.NR:]
-							kernel.Strided(n, 1, d, outLen, 1, 0, w, kernel.NR, 0, &tile)
-							px := ((row0+di)*g.inW+col0+dj)*cin + jr*kernel.NR
-							kernel.Store(dx[px:], imageLen, rows, cols, 1, &tile, 1)
+							kernel.Strided(n, 1, d, outLen, 1, 0, w[dj*pIn*n*kernel.NR:], kernel.NR, 0, &tile)
+							kernel.Store(dx[px+dj*cin:], imageLen, rows, cols, 1, &tile, 1)
 						}
 					}
 				}

@@ -29,6 +29,7 @@ func TestConvDirectSameAsLowered(t *testing.T) {
 		{4, 9, 16, 16, 1, 16, 5, 1, 2},  // its first, on 9 images: parts of 1 and 2
 		{4, 13, 7, 6, 8, 12, 3, 2, 1},   // stride 2, chanOut not a multiple of 8
 		{4, 5, 5, 4, 4, 8, 3, 1, 3},     // padding wider than the window: windows on zeros only
+		{4, 6, 4, 5, 8, 8, 2, 2, 3},     // the same with the direct BackwardDelta (8 channels)
 		{4, 6, 6, 9, 12, 3, 2, 3, 0},    // stride beyond the window, sizes not divided
 		{4, 4, 5, 5, 3, 10, 5, 1, 0},    // window as large as the image
 		{3, 11, 1, 40, 4, 32, 3, 1, 1},  // 1-D, 4 channels: the direct gradient

@@ -85,6 +85,50 @@ func Strided(k, runs int, a []float64, rs, ps, aj int, b []float64, bs, bj int, 
 	}
 }
 
+// AddProducts adds to c, at runs places cj apart, the tiles of the
+// products of the MR rows of a, read as Strided reads one run of them, and
+// runs packed NR-column micro-panels of b, bj apart, each tile summed from
+// zero over k ≥ 1 steps before it is added to its MR×NR block of c (rows
+// ldc apart):
+//
+//	for r := 0; r < runs; r++ {
+//		var t Tile
+//		Strided(k, 1, a, rs, ps, 0, b[r*bj:], NR, 0, &t)
+//		for i := 0; i < MR; i++ {
+//			for j := 0; j < NR; j++ {
+//				c[r*cj+i*ldc+j] += t[i*NR+j]
+//			}
+//		}
+//	}
+//
+// which is Strided and Store(…, 1, &t, 1) for each run, in one call: the
+// backward pass of a convolution adds so the tiles of one row of a window
+// to the pixels of the input they come from.
+func AddProducts(k, runs int, a []float64, rs, ps int, b []float64, bj int, c []float64, ldc, cj int) {
+	if k < 1 || runs < 1 || rs < 0 || ps < 0 || bj < 0 || ldc < 0 || cj < 0 {
+		panic("kernel.AddProducts: need k, runs ≥ 1 and strides ≥ 0")
+	}
+	a = a[:(MR-1)*rs+(k-1)*ps+1]
+	b = b[:(runs-1)*bj+k*NR]
+	c = c[:(runs-1)*cj+(MR-1)*ldc+NR]
+	switch {
+	case FMA:
+		addProductsFMA(k, runs, &a[0], rs, ps, &b[0], bj, &c[0], ldc, cj)
+	case AVX:
+		addProductsAVX(k, runs, &a[0], rs, ps, &b[0], bj, &c[0], ldc, cj)
+	default:
+		for r := range runs {
+			var t Tile
+			Strided(k, 1, a, rs, ps, 0, b[r*bj:], NR, 0, &t)
+			for i := range MR {
+				for j := range NR {
+					c[r*cj+i*ldc+j] += t[i*NR+j]
+				}
+			}
+		}
+	}
+}
+
 // Store writes the rows×cols corner of t into c, which starts at the
 // tile's first element and has row stride ldc:
 //

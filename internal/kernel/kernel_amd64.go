@@ -38,6 +38,16 @@ func stridedAVX(k, runs int, a *float64, rs, ps, aj int, b *float64, bs, bj int,
 //go:noescape
 func stridedFMA(k, runs int, a *float64, rs, ps, aj int, b *float64, bs, bj int, t *Tile)
 
+// addProductsAVX is AddProducts, every value of which must be in memory.
+//
+//go:noescape
+func addProductsAVX(k, runs int, a *float64, rs, ps int, b *float64, bj int, c *float64, ldc, cj int)
+
+// addProductsFMA is addProductsAVX with fused multiply-adds.
+//
+//go:noescape
+func addProductsFMA(k, runs int, a *float64, rs, ps int, b *float64, bj int, c *float64, ldc, cj int)
+
 // storeAVX is Store for a whole tile, rows = MR and cols = NR, with c
 // pointing to its first element.
 //

@@ -45,6 +45,57 @@
 	SHLQ $3, R13;        \
 	LEAQ (R8)(R8*2), R9
 
+// ADD_TILE adds the tile Y0 … Y7 to the 4×8 block of c at DX, rows R12
+// bytes apart, using AX.
+#define ADD_TILE \
+	VADDPD  0(DX), Y0, Y0;        \
+	VMOVUPD Y0, 0(DX);            \
+	VADDPD  32(DX), Y1, Y1;       \
+	VMOVUPD Y1, 32(DX);           \
+	VADDPD  0(DX)(R12*1), Y2, Y2; \
+	VMOVUPD Y2, 0(DX)(R12*1);     \
+	VADDPD  32(DX)(R12*1), Y3, Y3; \
+	VMOVUPD Y3, 32(DX)(R12*1);    \
+	LEAQ    (DX)(R12*2), AX;      \
+	VADDPD  0(AX), Y4, Y4;        \
+	VMOVUPD Y4, 0(AX);            \
+	VADDPD  32(AX), Y5, Y5;       \
+	VMOVUPD Y5, 32(AX);           \
+	VADDPD  0(AX)(R12*1), Y6, Y6; \
+	VMOVUPD Y6, 0(AX)(R12*1);     \
+	VADDPD  32(AX)(R12*1), Y7, Y7; \
+	VMOVUPD Y7, 32(AX)(R12*1)
+
+#define ZERO_TILE \
+	VXORPD Y0, Y0, Y0; \
+	VXORPD Y1, Y1, Y1; \
+	VXORPD Y2, Y2, Y2; \
+	VXORPD Y3, Y3, Y3; \
+	VXORPD Y4, Y4, Y4; \
+	VXORPD Y5, Y5, Y5; \
+	VXORPD Y6, Y6, Y6; \
+	VXORPD Y7, Y7, Y7
+
+// ADD_ARGS loads the arguments k, a, rs, ps, b, bj, c, ldc and cj of an
+// adding kernel into CX, BX, R8, R10, R14, R13, DX, R12 and R11, the
+// strides in bytes, and R9 = 3·rs.
+#define ADD_ARGS \
+	MOVQ k+0(FP), CX;    \
+	MOVQ a+16(FP), BX;   \
+	MOVQ rs+24(FP), R8;  \
+	MOVQ ps+32(FP), R10; \
+	MOVQ b+40(FP), R14;  \
+	MOVQ bj+48(FP), R13; \
+	MOVQ c+56(FP), DX;   \
+	MOVQ ldc+64(FP), R12; \
+	MOVQ cj+72(FP), R11; \
+	SHLQ $3, R8;         \
+	SHLQ $3, R10;        \
+	SHLQ $3, R11;        \
+	SHLQ $3, R12;        \
+	SHLQ $3, R13;        \
+	LEAQ (R8)(R8*2), R9
+
 // func stridedAVX(k, runs int, a *float64, rs, ps, aj int, b *float64, bs, bj int, t *Tile)
 //
 // Strided (kernel.go), with 256-bit AVX registers of four float64 each.
@@ -153,6 +204,98 @@ fused:
 	JNZ  fusedrun
 
 	STORE_TILE
+	VZEROUPPER
+	RET
+
+// func addProductsAVX(k, runs int, a *float64, rs, ps int, b *float64, bj int, c *float64, ldc, cj int)
+//
+// AddProducts (kernel.go): for each run r, the tile of the products of the
+// 4 rows of a (the same for every run) and the packed micro-panel at
+// b + r·bj, summed from zero over k steps as in stridedAVX, then added to
+// the 4×8 block of c at c + r·cj. BX and R14 hold a and the run's b, DX
+// the run's block of c; the other registers are those of stridedAVX.
+TEXT ·addProductsAVX(SB), NOSPLIT, $0-80
+	ADD_ARGS
+
+addrun:
+	ZERO_TILE
+	MOVQ BX, SI
+	MOVQ R14, DI
+	MOVQ CX, AX
+
+addstep:
+	VMOVUPD      0(DI), Y8
+	VMOVUPD      32(DI), Y9
+	VBROADCASTSD (SI), Y10
+	VMULPD       Y8, Y10, Y11
+	VADDPD       Y11, Y0, Y0
+	VMULPD       Y9, Y10, Y12
+	VADDPD       Y12, Y1, Y1
+	VBROADCASTSD (SI)(R8*1), Y13
+	VMULPD       Y8, Y13, Y14
+	VADDPD       Y14, Y2, Y2
+	VMULPD       Y9, Y13, Y15
+	VADDPD       Y15, Y3, Y3
+	VBROADCASTSD (SI)(R8*2), Y10
+	VMULPD       Y8, Y10, Y11
+	VADDPD       Y11, Y4, Y4
+	VMULPD       Y9, Y10, Y12
+	VADDPD       Y12, Y5, Y5
+	VBROADCASTSD (SI)(R9*1), Y13
+	VMULPD       Y8, Y13, Y14
+	VADDPD       Y14, Y6, Y6
+	VMULPD       Y9, Y13, Y15
+	VADDPD       Y15, Y7, Y7
+	ADDQ         R10, SI
+	ADDQ         $64, DI
+	DECQ         AX
+	JNZ          addstep
+
+	ADD_TILE
+	ADDQ R13, R14
+	ADDQ R11, DX
+	DECQ runs+8(FP)
+	JNZ  addrun
+	VZEROUPPER
+	RET
+
+// func addProductsFMA(k, runs int, a *float64, rs, ps int, b *float64, bj int, c *float64, ldc, cj int)
+//
+// addProductsAVX with each product fused into its sum, for the SIMD build.
+TEXT ·addProductsFMA(SB), NOSPLIT, $0-80
+	ADD_ARGS
+
+faddrun:
+	ZERO_TILE
+	MOVQ BX, SI
+	MOVQ R14, DI
+	MOVQ CX, AX
+
+faddstep:
+	VMOVUPD      0(DI), Y8
+	VMOVUPD      32(DI), Y9
+	VBROADCASTSD (SI), Y10
+	VFMADD231PD  Y8, Y10, Y0
+	VFMADD231PD  Y9, Y10, Y1
+	VBROADCASTSD (SI)(R8*1), Y11
+	VFMADD231PD  Y8, Y11, Y2
+	VFMADD231PD  Y9, Y11, Y3
+	VBROADCASTSD (SI)(R8*2), Y12
+	VFMADD231PD  Y8, Y12, Y4
+	VFMADD231PD  Y9, Y12, Y5
+	VBROADCASTSD (SI)(R9*1), Y13
+	VFMADD231PD  Y8, Y13, Y6
+	VFMADD231PD  Y9, Y13, Y7
+	ADDQ         R10, SI
+	ADDQ         $64, DI
+	DECQ         AX
+	JNZ          faddstep
+
+	ADD_TILE
+	ADDQ R13, R14
+	ADDQ R11, DX
+	DECQ runs+8(FP)
+	JNZ  faddrun
 	VZEROUPPER
 	RET
 

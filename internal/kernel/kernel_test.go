@@ -176,3 +176,43 @@ func TestStore(t *testing.T) {
 		}
 	}
 }
+
+// TestAddProducts compares AddProducts with Strided and an addition of
+// each tile into c, for every kernel, with c exactly as long as it must be.
+func TestAddProducts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	tests := []struct {
+		name                         string
+		k, runs, rs, ps, bj, ldc, cj int
+	}{
+		{"one run", 7, 1, 5, 1, 0, NR, 0},
+		{"a row of a window", 32, 5, 2048, 1, 2 * 32 * NR, 1024, 16}, // δ of 4 images, Wᵀ packed by offset
+		{"overlapping blocks", 3, 4, 1, 4, NR * 3, 10, 2},            // each run adds onto the last one's block
+		{"k of one", 1, 3, 3, 2, NR, NR, NR},
+	}
+	for _, tt := range tests {
+		a := normals(rng, (MR-1)*tt.rs+(tt.k-1)*tt.ps+1)
+		b := normals(rng, (tt.runs-1)*tt.bj+tt.k*NR)
+		c0 := normals(rng, (tt.runs-1)*tt.cj+(MR-1)*tt.ldc+NR)
+		for _, v := range variants() {
+			want := append([]float64(nil), c0...)
+			for r := range tt.runs {
+				var tile Tile
+				stridedLoop(v.fma, tt.k, 1, a, tt.rs, tt.ps, 0, b[r*tt.bj:], NR, 0, &tile)
+				for i := range MR {
+					for j := range NR {
+						want[r*tt.cj+i*tt.ldc+j] += tile[i*NR+j]
+					}
+				}
+			}
+			got := append([]float64(nil), c0...)
+			v.with(func() { AddProducts(tt.k, tt.runs, a, tt.rs, tt.ps, b, tt.bj, got, tt.ldc, tt.cj) })
+			for i := range got {
+				if got[i] != want[i] {
+					t.Errorf("%s, kernel %s: c[%d] = %v, want %v", tt.name, v.name, i, got[i], want[i])
+					break
+				}
+			}
+		}
+	}
+}
