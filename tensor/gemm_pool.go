@@ -1,7 +1,7 @@
 package tensor
 
 import (
-	"sync"
+	"sync/atomic"
 
 	"github.com/nndiy/nndiy/internal/parts"
 )
@@ -11,42 +11,48 @@ import (
 // workers as it wants helpers, works on the job itself, and waits for them.
 // Starting goroutines per call would cost more than a small product.
 //
-// The pool keeps free lists of jobs and of the caller's packing buffers, so
-// that a Gemm call allocates nothing once the lists are warm. (sync.Pool
-// would do, but it may drop what it holds at any garbage collection, and
-// drops items at random under the race detector.)
-var gemmPool struct {
-	mu      sync.Mutex
-	workers int           // goroutines started
-	jobs    chan *gemmJob // jobs waiting for a worker
-	jobList []*gemmJob    // free jobs
-	wsList  []*gemmWorkspace
-}
+// Nothing here takes a lock: a goroutine that blocks on one may allocate
+// (see parts.SpinFor), and the convolutions' parts call Gemm from several
+// goroutines at once. The number of workers goes up by CompareAndSwap, and
+// the free lists of jobs and of the caller's packing buffers, which let a
+// Gemm call allocate nothing once they are warm, are buffered channels
+// used without waiting: a get from an empty list makes a new item, a put
+// into a full one leaves the item to the garbage collector ("a leaky
+// buffer", Effective Go). sync.Pool would do, but it may drop what it
+// holds at any garbage collection, and drops items at random under the
+// race detector.
+var (
+	gemmWorkers atomic.Int64                    // goroutines started
+	gemmJobs    = make(chan *gemmJob, 64)       // jobs waiting for a worker
+	freeJobs    = make(chan *gemmJob, gemmFree) // jobs not in use
+	freeSpaces  = make(chan *gemmWorkspace, gemmFree)
+)
+
+// gemmFree is the most jobs, and the most callers' workspaces, that the
+// free lists keep: more than the products that run at once, one per core.
+const gemmFree = 256
 
 // startWorkers hands job to n workers, starting goroutines if there are fewer.
 // Each worker calls job.wg.Done when it finds no tile left.
 func startWorkers(job *gemmJob, n int) {
-	p := &gemmPool
-	p.mu.Lock()
-	if p.jobs == nil {
-		p.jobs = make(chan *gemmJob, 64)
+	for w := gemmWorkers.Load(); w < int64(n); w = gemmWorkers.Load() {
+		if gemmWorkers.CompareAndSwap(w, w+1) {
+			go gemmWorker(gemmJobs)
+		}
 	}
-	for ; p.workers < n; p.workers++ {
-		go gemmWorker(p.jobs)
-	}
-	p.mu.Unlock()
+	parts.Busy()
 	job.wg.Add(n)
 	for range n {
-		p.jobs <- job
+		gemmJobs <- job
 	}
 }
 
 // gemmWorker runs jobs forever with its own packing buffers. Between two
-// jobs it waits awake for up to parts.SpinFor before it blocks on the
-// channel, as internal/parts's helpers do and for the same reason: a
-// blocked worker's thread sleeps, and the idle core with it, and waking it
-// took 100 to 180 µs on the 2-core virtual machine where nndiy is
-// measured, while gemmBlocked waits for every worker it called.
+// jobs it waits awake, as internal/parts's helpers do and for the same
+// reasons (parts.SpinFor): a blocked worker's thread sleeps, and the idle
+// core with it, and waking it took 100 to 180 µs on the 2-core virtual
+// machine where nndiy is measured, while gemmBlocked waits for every
+// worker it called; and blocking may allocate.
 func gemmWorker(jobs <-chan *gemmJob) {
 	ws := new(gemmWorkspace)
 	for job := range jobs {
@@ -59,40 +65,34 @@ func gemmWorker(jobs <-chan *gemmJob) {
 }
 
 func getJob() *gemmJob {
-	p := &gemmPool
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if n := len(p.jobList); n > 0 {
-		job := p.jobList[n-1]
-		p.jobList = p.jobList[:n-1]
+	select {
+	case job := <-freeJobs:
 		return job
+	default:
+		return new(gemmJob)
 	}
-	return new(gemmJob)
 }
 
 func putJob(job *gemmJob) {
 	job.gemmProblem = gemmProblem{} // drop the references to the caller's data
-	p := &gemmPool
-	p.mu.Lock()
-	p.jobList = append(p.jobList, job)
-	p.mu.Unlock()
+	select {
+	case freeJobs <- job:
+	default:
+	}
 }
 
 func getWorkspace() *gemmWorkspace {
-	p := &gemmPool
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if n := len(p.wsList); n > 0 {
-		ws := p.wsList[n-1]
-		p.wsList = p.wsList[:n-1]
+	select {
+	case ws := <-freeSpaces:
 		return ws
+	default:
+		return new(gemmWorkspace)
 	}
-	return new(gemmWorkspace)
 }
 
 func putWorkspace(ws *gemmWorkspace) {
-	p := &gemmPool
-	p.mu.Lock()
-	p.wsList = append(p.wsList, ws)
-	p.mu.Unlock()
+	select {
+	case freeSpaces <- ws:
+	default:
+	}
 }

@@ -14,9 +14,11 @@
 // The helpers are goroutines started on first need and kept, waiting for
 // jobs: starting goroutines per call would allocate, and cost more than a
 // small part. A helper that has finished a job waits awake for the next one
-// for up to SpinFor before it blocks (Await), since a blocked helper took
-// 100 to 180 µs to wake on a 2-core virtual machine, longer than many
-// parts; tensor.Gemm's workers wait for their jobs with Await too.
+// (Await), and blocks only once no work has been handed out anywhere (Run,
+// Busy) for SpinFor, since a blocked helper took 100 to 180 µs to wake on
+// a 2-core virtual machine, longer than many parts, and blocking makes the
+// runtime allocate now and then; tensor.Gemm's workers wait for their jobs
+// with Await too.
 // Handing a job to an awake helper and waiting for it costs a few
 // microseconds, which is why Chunks leaves a loop under ChunkLen elements
 // to the caller alone.

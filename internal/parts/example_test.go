@@ -32,9 +32,9 @@ func Example() {
 	// Output: 7 chunks; 0 2 199998
 }
 
-// Await waits awake for a value, and gives up after the time it is given:
-// a helper calls it between jobs, then blocks on the channel if nothing
-// came.
+// Await waits awake for a value, and gives up once the time it is given
+// has passed with no work handed out anywhere: a helper calls it between
+// jobs, then blocks on the channel if nothing came.
 func ExampleAwait() {
 	jobs := make(chan string, 1)
 	jobs <- "the next pass"

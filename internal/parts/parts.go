@@ -22,32 +22,31 @@ type Job struct {
 	wg    sync.WaitGroup
 }
 
-// workers are the helpers of Run.
-var workers struct {
-	mu   sync.Mutex
-	n    int
-	jobs chan *Job
-}
+// The helpers of Run: how many were started, and the channel that hands
+// them jobs. The count goes up by CompareAndSwap rather than under a lock,
+// so that callers of Run at once never block on each other: a goroutine
+// that blocks may allocate (see SpinFor).
+var (
+	helpers    atomic.Int64
+	helperJobs = make(chan *Job, 64)
+)
 
 // Run calls r.RunPart(p) for every p < parts, on the calling goroutine and
 // on up to GOMAXPROCS−1 helpers at once, and returns when all are done.
 func Run(job *Job, r Runner, parts int) {
 	job.r, job.parts = r, parts
 	job.next.Store(0)
-	helpers := min(runtime.GOMAXPROCS(0), parts) - 1
-	if helpers > 0 {
-		w := &workers
-		w.mu.Lock()
-		if w.jobs == nil {
-			w.jobs = make(chan *Job, 64)
+	n := min(runtime.GOMAXPROCS(0), parts) - 1
+	if n > 0 {
+		for h := helpers.Load(); h < int64(n); h = helpers.Load() {
+			if helpers.CompareAndSwap(h, h+1) {
+				go helper(helperJobs)
+			}
 		}
-		for ; w.n < helpers; w.n++ {
-			go helper(w.jobs)
-		}
-		w.mu.Unlock()
-		job.wg.Add(helpers)
-		for range helpers {
-			w.jobs <- job
+		Busy()
+		job.wg.Add(n)
+		for range n {
+			helperJobs <- job
 		}
 	}
 	job.work()
@@ -56,7 +55,7 @@ func Run(job *Job, r Runner, parts int) {
 }
 
 // helper runs the jobs sent on jobs. After each one it waits for the next
-// without sleeping, for up to SpinFor, before it blocks on the channel.
+// without sleeping (Await), before it blocks on the channel.
 func helper(jobs chan *Job) {
 	for j := range jobs {
 		for j != nil {
@@ -67,39 +66,62 @@ func helper(jobs chan *Job) {
 	}
 }
 
-// SpinFor is how long a helper keeps looking for the next job before it
-// blocks. A blocked helper's thread sleeps, and its core with it; on the
-// 2-core virtual machine where nndiy is measured, the next job then found
-// the helper 100 to 180 µs late, while a part of a training step's pass
-// lasts from tens of microseconds (a pooling) to half a millisecond (the
-// 2-D CNN's second convolution), and Run waits for every helper it called.
-// A helper that waits awake for 5 ms stays awake for a whole training:
-// between two passes of a step there is at most the work that Gemm's own
-// workers share, such as the Conv1D net's Linear(4064, 100), about 1 ms
-// per product. Blocking is also what allocates: the runtime takes a
-// record of the waiting goroutine from a per-core cache that it sometimes
-// has to refill, and in 300 steps of the Conv1D net on two cores the
-// process allocated 24 to 31 times with a 1 ms wait, 2 to 5 times with
-// 5 ms (8 to 11 times when the helpers blocked after every job). The price
-// is up to 5 ms of one core's time after the last job, every time the work
-// stops.
+// SpinFor is how long a helper keeps looking for the next job once no
+// work at all is handed out (by Run, or by tensor.Gemm to its workers)
+// before it blocks. A blocked helper's thread sleeps, and its core with
+// it; on the 2-core virtual machine where nndiy is measured, the next job
+// then found the helper 100 to 180 µs late, while a part of a training
+// step's pass lasts from tens of microseconds (a pooling) to half a
+// millisecond (the 2-D CNN's second convolution), and Run waits for every
+// helper it called.
+//
+// Blocking also makes the runtime allocate now and then: a blocked
+// goroutine takes a record (runtime.acquireSudog) from a per-core cache
+// that runs dry now and then, as records drift to the core where the
+// goroutine wakes (experiments/bench's fillWaitRecords says more). A
+// helper once waited SpinFor after its own last job only: then Gemm's
+// worker, whose products in the 2-D CNN (its Linear(512, 100)) come some
+// milliseconds of convolutions apart, blocked in 88 to 98 % of the steps
+// on two cores, and 200 steps allocated 8 to 88 times (four runs). Since
+// any job handed out anywhere restarts the wait, neither the helpers nor
+// the worker blocked in 200 steps of the 2-D CNN, which allocated nothing
+// (two runs). On
+// a machine that other programs keep busy they still block when the
+// process is kept off the cores for longer than SpinFor. The price is up
+// to SpinFor of each waiting goroutine's core after the last job, every
+// time the work stops.
 const SpinFor = 5 * time.Millisecond
 
-// Await returns the next value sent on ch and true, or false if none came
-// within d. It waits awake, yielding its thread to any other goroutine
-// between looks, where a receive would put the thread to sleep. Gemm's
-// workers (package tensor) wait for their jobs with it too.
+// handedOut counts the jobs handed to helpers (Run) and to Gemm's workers
+// (Busy). A goroutine waiting in Await starts its SpinFor over whenever
+// the count changes.
+var handedOut atomic.Int64
+
+// Busy tells the goroutines waiting in Await that work was just handed
+// out: Run calls it, and tensor.Gemm when it hands a product to its
+// workers. It does not block.
+func Busy() { handedOut.Add(1) }
+
+// Await returns the next value sent on ch and true, or false once d has
+// passed with no value on ch and no work handed out anywhere (Busy). It
+// waits awake, yielding its thread to any other goroutine between looks,
+// where a receive would put the thread to sleep. Gemm's workers (package
+// tensor) wait for their jobs with it too.
 func Await[T any](ch <-chan T, d time.Duration) (T, bool) {
-	start := time.Now()
+	start, seen := time.Now(), handedOut.Load()
 	for i := 0; ; i++ {
 		select {
 		case v := <-ch:
 			return v, true
 		default:
 		}
-		if i%16 == 15 && time.Since(start) > d {
-			var zero T
-			return zero, false
+		if i%16 == 15 {
+			if n := handedOut.Load(); n != seen {
+				start, seen = time.Now(), n
+			} else if time.Since(start) > d {
+				var zero T
+				return zero, false
+			}
 		}
 		runtime.Gosched()
 	}

@@ -154,3 +154,23 @@ func TestAwait(t *testing.T) {
 		t.Fatalf("Await with nothing sent returned after %v, want at least %v", took, d)
 	}
 }
+
+// TestAwaitBusy checks that work handed out elsewhere (Busy) keeps Await
+// waiting past d. On one core the two goroutines take turns at each
+// runtime.Gosched, so Await sees new work at every look, whatever else
+// runs on the machine, until the value comes 20 d later.
+func TestAwaitBusy(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	const d = time.Millisecond
+	ch := make(chan int, 1)
+	go func() {
+		for start := time.Now(); time.Since(start) < 20*d; {
+			Busy()
+			runtime.Gosched()
+		}
+		ch <- 5
+	}()
+	if v, ok := Await(ch, d); !ok || v != 5 {
+		t.Fatalf("Await while work is handed out = %d, %v; want 5, true", v, ok)
+	}
+}
