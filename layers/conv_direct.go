@@ -2,8 +2,8 @@ package layers
 
 import "github.com/nndiy/nndiy/internal/kernel"
 
-// The direct passes: Forward and BackwardDelta computed on the images
-// themselves, without a patch matrix.
+// The direct passes: Forward, BackwardDelta and the weight gradient
+// computed on the images themselves, without a patch matrix.
 //
 // In the lowering of conv.go, a row of the patch matrix X̃ is a window
 // flattened in (di, dj, c) order: kH runs of kW·chanIn values, each run a
@@ -63,17 +63,17 @@ import "github.com/nndiy/nndiy/internal/kernel"
 // consecutive values of a row of the window whatever the channels, and
 // sum the padding's zeros as the lowered pass does (gradientPadded).
 
-// convDirect lets Forward and BackwardDelta run directly where the kernel
-// has its assembly (kernel.AVX); the portable kernel is faster on the
-// patch matrix, whose rows it reads packed. Tests switch it off to compare
-// the two ways.
+// convDirect lets the passes run directly where the kernel has its
+// assembly (kernel.AVX); the portable kernel is faster on the patch
+// matrix, whose rows it reads packed. Tests switch it off to compare the
+// two ways.
 var convDirect = true
 
 // runsDirect reports whether pass runs directly. Forward and the weight
-// gradient always do. BackwardDelta's tiles are 8 input channels wide, so that on fewer than 8
-// most of each tile would be wasted: with 1, the direct pass took three
-// times as long as the lowered one (a first layer on one channel, whose
-// BackwardDelta a network does not call anyway).
+// gradient always do. BackwardDelta's tiles are 8 input channels wide, so
+// that on fewer than 8 most of each tile would be wasted: with 1, the
+// direct pass took three times as long as the lowered one (a first layer
+// on one channel, whose BackwardDelta a network does not call anyway).
 func (c *convCore) runsDirect(pass convPass) bool {
 	if !convDirect || !kernel.AVX {
 		return false
@@ -97,7 +97,7 @@ func (c *convCore) packDirect(pass convPass) {
 	const nr = kernel.NR
 	switch pass {
 	case convGradient:
-		return // δ is packed by each part
+		return // the weight gradient packs nothing of W
 	case convForward:
 		panels := (n + nr - 1) / nr
 		c.wp = im2colGrow(c.wp, panels*k*nr)
