@@ -204,14 +204,18 @@ func (job *gemmJob) run(ws *gemmWorkspace) {
 func (job *gemmJob) tile(ws *gemmWorkspace, i0, i1, j0, j1 int) {
 	const tileLen = gemmMR * gemmNR
 	panelsN := ceilDiv(j1-j0, gemmNR)
+	// The buffers are sized for the job's whole tiles, whichever tile a
+	// worker takes first: sized for an edge tile, they would grow again,
+	// allocating, the first time the worker took a whole one, which could
+	// be many steps into a training.
 	kcMax := min(job.k, gemmKC)
-	ws.ap = grow(ws.ap, roundUp(min(i1-i0, gemmMC), gemmMR)*kcMax)
-	ws.bp = grow(ws.bp, panelsN*gemmNR*kcMax)
+	ws.ap = grow(ws.ap, roundUp(min(job.tm, gemmMC), gemmMR)*kcMax)
+	ws.bp = grow(ws.bp, roundUp(job.tn, gemmNR)*kcMax)
 	// One register tile of partial sums for each MR×NR tile of c, or a
 	// single one, reused, when k fits in one block.
 	slots := 1
 	if job.k > gemmKC {
-		slots = ceilDiv(i1-i0, gemmMR) * panelsN
+		slots = ceilDiv(job.tm, gemmMR) * ceilDiv(job.tn, gemmNR)
 	}
 	ws.acc = grow(ws.acc, slots*tileLen)
 
