@@ -117,6 +117,8 @@ type convCore struct {
 	direct   bool // the pass runs on the images, without patches (conv_direct.go)
 	w        tensor.Tensor
 	wp       []float64 // the weight packed for a direct pass
+	xpad     []float64 // a direct weight gradient's images in their padding
+	dp       []float64 // a direct weight gradient's δ̃, packed when chanOut is not a multiple of 8
 	work     [convRowParts]convPart
 
 	// The patch matrix of the whole batch, when it is at most
@@ -146,7 +148,6 @@ const (
 type convPart struct {
 	cols, dcols  []float64
 	tail         []float64 // a direct pass's last images, if fewer than 4
-	xpad         []float64 // a direct weight gradient's images in their padding
 	dw, db       []float64
 	colsT, rowsT tensor.Tensor
 	dwT          tensor.Tensor
@@ -226,8 +227,9 @@ func (c *convCore) run(pass convPass, x, delta []float64) {
 	if lowered {
 		c.kept = im2colGrow(c.kept, g.batch*perImage*k)
 	}
+	jobs := c.parts
 	if c.direct {
-		c.packDirect(pass)
+		jobs = c.packDirect(pass)
 	}
 	im2colView(&c.w, c.weight.Value.Data, k, n)
 	for p := range c.parts {
@@ -244,7 +246,7 @@ func (c *convCore) run(pass convPass, x, delta []float64) {
 			wp.db = im2colGrow(wp.db, n)
 		}
 	}
-	runParts(c.job, c, c.parts)
+	runParts(c.job, c, jobs)
 	if lowered { // kept holds x's patches
 		c.keptOf, c.keptGeom = x, *g
 	}

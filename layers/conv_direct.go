@@ -81,23 +81,25 @@ func (c *convCore) runsDirect(pass convPass) bool {
 	return pass != convDelta || c.geom.chans >= kernel.NR
 }
 
-// packDirect packs the weight for the direct pass about to run, once for
-// all the parts: as the NR-column micro-panels of W ((kH·kW·chanIn)×chanOut)
-// for Forward, and of Wᵀ for BackwardDelta, cut by window offset:
+// packDirect prepares the direct pass about to run, once for all the
+// parts, and returns the number of parts to run. For Forward and
+// BackwardDelta it packs the weight as the NR-column micro-panels of W
+// ((kH·kW·chanIn)×chanOut) and of Wᵀ, cut by window offset:
 //
 //	Forward   wp[(jr·K + kk)·NR + j]                  = W[kk][jr·NR + j]
 //	Delta     wp[((t·pIn + jr)·chanOut + o)·NR + j]   = W[t][jr·NR + j][o]
 //
 // with K = kH·kW·chanIn, t = di·kW + dj the offset in the window and
-// pIn = ⌈chanIn/NR⌉; the values past the last channel are zeros.
-func (c *convCore) packDirect(pass convPass) {
+// pIn = ⌈chanIn/NR⌉; the values past the last channel are zeros. For the
+// weight gradient it prepares δ̃ and x (prepareGradient).
+func (c *convCore) packDirect(pass convPass) (jobs int) {
 	g := &c.geom
 	k, n, cin := g.patchLen(), c.chanOut, g.chans
 	w := c.weight.Value.Data
 	const nr = kernel.NR
 	switch pass {
 	case convGradient:
-		return // the weight gradient packs nothing of W
+		return c.prepareGradient()
 	case convForward:
 		panels := (n + nr - 1) / nr
 		c.wp = im2colGrow(c.wp, panels*k*nr)
@@ -112,7 +114,7 @@ func (c *convCore) packDirect(pass convPass) {
 				}
 			}
 		}
-		return
+		return c.parts
 	}
 	pIn := (cin + nr - 1) / nr
 	c.wp = im2colGrow(c.wp, g.kH*g.kW*pIn*n*nr)
@@ -129,6 +131,7 @@ func (c *convCore) packDirect(pass convPass) {
 			}
 		}
 	}
+	return c.parts
 }
 
 // groups calls f for the groups of up to MR consecutive images of part p,
@@ -237,88 +240,125 @@ func (c *convCore) deltaDirect(p int) {
 	})
 }
 
-// gradientDirect is BackwardUpdateGradient's pass on part p: its partial
-// sums of dW, straight from x and δ, and of db.
-func (c *convCore) gradientDirect(p int) {
-	g, wp := &c.geom, &c.work[p]
-	oh, ow, n := g.outH(), g.outW(), c.chanOut
-	outLen := oh * ow * n
-	const nr = kernel.NR
-	b0, b1 := c.partImages(p)
-	rows := (b1 - b0) * oh * ow
-	delta := c.delta[b0*outLen : b1*outLen]
-	clear(wp.dw)
-	clear(wp.db)
-	if c.bias != nil { // db += Σ_rows δ̃
-		im2colAddRows(wp.db, delta)
-	}
-	// The kernel's b: δ̃ itself, NR output channels of a row at a time,
-	// row r of block jr at d[jr·NR + r·n]; or, when the last block is not
-	// whole, δ̃ packed into NR-column micro-panels, zeros past chanOut,
-	// row r of block jr at d[(jr·rows + r)·NR].
-	d := deltaBlocks{d: delta, row: n, block: nr}
+// The direct weight gradient cuts each of the batch's 4 parts of images
+// further, by row of the window: part q's sums of dW for the window rows
+// di (a row of the window is kW·chanIn weights) are one job, run on any
+// core. Each job writes its own rows of part q's partial sums, and the
+// layer adds the parts' partial sums in order as in the lowered pass: the
+// same float64s, in jobs small enough that two cores of different speeds
+// share them evenly (4 parts alone split 2 and 2).
+
+// prepareGradient readies δ̃ and x for the direct weight gradient's jobs
+// and returns their number: for each part of the batch, one per row of
+// the window (gradientSkipping), or per tile row of the padded pass
+// (gradientPadded).
+func (c *convCore) prepareGradient() (jobs int) {
+	g := &c.geom
+	n, cin := c.chanOut, g.chans
+	const mr, nr = kernel.MR, kernel.NR
+	// The kernel's b: δ̃ itself, NR output channels of a row at a time; or,
+	// when the last block is not whole, δ̃ packed into NR-column
+	// micro-panels, zeros past chanOut.
 	if n%nr != 0 {
-		panels := (n + nr - 1) / nr
-		wp.dcols = im2colGrow(wp.dcols, panels*rows*nr)
+		rows, panels := len(c.delta)/n, (n+nr-1)/nr
+		c.dp = im2colGrow(c.dp, panels*rows*nr)
 		for jr := range panels {
 			for r := range rows {
-				dst := wp.dcols[(jr*rows+r)*nr : (jr*rows+r+1)*nr]
+				dst := c.dp[(jr*rows+r)*nr : (jr*rows+r+1)*nr]
 				for j := range dst {
 					dst[j] = 0
 					if o := jr*nr + j; o < n {
-						dst[j] = delta[r*n+o]
+						dst[j] = c.delta[r*n+o]
 					}
 				}
 			}
 		}
-		d = deltaBlocks{d: wp.dcols, row: nr, block: rows * nr}
+	}
+	if cin%mr != 0 {
+		// The images in their frames of zeros, and MR values of slack for
+		// the rows of a last tile that run past the end.
+		hp, wpx := g.inH+2*g.padH, g.inW+2*g.padW
+		padLen := hp * wpx * cin
+		c.xpad = im2colGrow(c.xpad, g.batch*padLen+mr)
+		clear(c.xpad)
+		for b := range g.batch {
+			img := c.x[b*g.imageLen() : (b+1)*g.imageLen()]
+			for h := range g.inH {
+				at := b*padLen + ((h+g.padH)*wpx+g.padW)*cin
+				copy(c.xpad[at:at+g.inW*cin], img[h*g.inW*cin:])
+			}
+		}
+	}
+	return c.parts * c.gradientRows()
+}
+
+// gradientRows is the number of jobs of a part of the batch in the direct
+// weight gradient: the rows of the window, or of padded tiles.
+func (c *convCore) gradientRows() int {
+	g := &c.geom
+	if g.chans%kernel.MR != 0 {
+		return g.kH * ((g.kW*g.chans + kernel.MR - 1) / kernel.MR)
+	}
+	return g.kH
+}
+
+// deltaBlocks returns δ̃ as the weight gradient's kernel reads it: row r
+// of the block of NR output channels jr starts at d[jr·block + r·row].
+func (c *convCore) deltaBlocks() (d []float64, row, block int) {
+	n := c.chanOut
+	if n%kernel.NR == 0 {
+		return c.delta, n, kernel.NR
+	}
+	return c.dp, kernel.NR, len(c.delta) / n * kernel.NR
+}
+
+// gradientDirect runs job p of the direct weight gradient: row r of the
+// window for part q of the batch, into part q's partial sums (and, with
+// the first row, its partial sums of db).
+func (c *convCore) gradientDirect(p int) {
+	g := &c.geom
+	q, r := p/c.gradientRows(), p%c.gradientRows()
+	if r == 0 && c.bias != nil { // db += Σ_rows δ̃
+		b0, b1 := c.partImages(q)
+		outLen := g.outH() * g.outW() * c.chanOut
+		wp := &c.work[q]
+		clear(wp.db)
+		im2colAddRows(wp.db, c.delta[b0*outLen:b1*outLen])
 	}
 	if g.chans%kernel.MR == 0 {
-		c.gradientSkipping(p, d)
+		c.gradientSkipping(q, r)
 	} else {
-		c.gradientPadded(p, d)
+		c.gradientPadded(q, r)
 	}
 }
 
-// deltaBlocks is δ̃ as the weight gradient's kernel reads it: row r of the
-// block of NR output channels jr starts at d[jr·block + r·row].
-type deltaBlocks struct {
-	d          []float64
-	row, block int
-}
-
-// at returns block jr of δ̃ from row r.
-func (d *deltaBlocks) at(jr, r int) []float64 { return d.d[jr*d.block+r*d.row:] }
-
-// gradientSkipping adds the part's sums of dW into its buffer, for
-// chanIn a multiple of MR: its tiles are MR channels of one offset of the
-// window, whose terms on the padding it skips.
-func (c *convCore) gradientSkipping(p int, d deltaBlocks) {
-	g, wp := &c.geom, &c.work[p]
+// gradientSkipping writes part q's sums of dW for the row di of the
+// window, for chanIn a multiple of MR: its tiles are MR channels of one
+// offset (di, dj) by NR output channels, and the terms on the padding are
+// skipped.
+func (c *convCore) gradientSkipping(q, di int) {
+	g := &c.geom
 	oh, ow, n, cin := g.outH(), g.outW(), c.chanOut, g.chans
 	const mr, nr = kernel.MR, kernel.NR
-	b0, b1 := c.partImages(p)
-	panels := (n + nr - 1) / nr
-	for di := range g.kH {
-		// The output rows i0 … i1−1 whose window row di is inside the
-		// image, and likewise the columns j0 … j1−1 for dj.
-		i0, i1 := insideRange(di, g.padH, g.strideH, g.inH, oh)
-		for dj := range g.kW {
-			j0, j1 := insideRange(dj, g.padW, g.strideW, g.inW, ow)
-			if i0 >= i1 || j0 >= j1 {
-				continue // no term: the partial sums stay 0
-			}
-			at := ((i0*g.strideH-g.padH+di)*g.inW + j0*g.strideW - g.padW + dj) * cin
-			for ch := 0; ch < cin; ch += mr {
-				for jr := range panels {
-					var tile kernel.Tile
-					for b := b0; b < b1; b++ {
-						a := c.x[b*g.imageLen()+at+ch:]
-						kernel.Strided(j1-j0, i1-i0, a, 1, g.strideW*cin, g.strideH*g.inW*cin,
-							d.at(jr, ((b-b0)*oh+i0)*ow+j0), d.row, ow*d.row, &tile)
-					}
-					kernel.Store(wp.dw[((di*g.kW+dj)*cin+ch)*n+jr*nr:], n, mr, min(nr, n-jr*nr), 1, &tile, 1)
+	d, row, block := c.deltaBlocks()
+	dw := c.work[q].dw
+	b0, b1 := c.partImages(q)
+	// The output rows i0 … i1−1 whose window row di is inside the image,
+	// and likewise the columns j0 … j1−1 for dj.
+	i0, i1 := insideRange(di, g.padH, g.strideH, g.inH, oh)
+	for dj := range g.kW {
+		j0, j1 := insideRange(dj, g.padW, g.strideW, g.inW, ow)
+		at := ((i0*g.strideH-g.padH+di)*g.inW + j0*g.strideW - g.padW + dj) * cin
+		for ch := 0; ch < cin; ch += mr {
+			for jr := 0; jr*nr < n; jr++ {
+				var tile kernel.Tile
+				for b := b0; i0 < i1 && j0 < j1 && b < b1; b++ {
+					a := c.x[b*g.imageLen()+at+ch:]
+					kernel.Strided(j1-j0, i1-i0, a, 1, g.strideW*cin, g.strideH*g.inW*cin,
+						d[jr*block+((b*oh+i0)*ow+j0)*row:], row, ow*row, &tile)
 				}
+				// The part's sums (+0 where the offset sees only padding).
+				kernel.Store(dw[((di*g.kW+dj)*cin+ch)*n+jr*nr:], n, mr, min(nr, n-jr*nr), 1, &tile, 0)
 			}
 		}
 	}
@@ -336,46 +376,34 @@ func insideRange(d, pad, stride, in, out int) (o0, o1 int) {
 	return o0, o1
 }
 
-// gradientPadded adds the part's sums of dW into its buffer when chanIn is
-// not a multiple of MR (a first layer, on one channel). It reads the
-// part's images framed by their padding, copied into xpad, so that every
-// window lies inside: a tile is then MR consecutive values of one row of
-// the window, (dj, c) pairs at stride 1, summed over every output pixel,
-// the padding's zeros included, as the lowered pass sums them. A row of
-// the window, kW·chanIn values, makes ⌈kW·chanIn/MR⌉ tiles; the rows of
-// its last tile past the end are computed on the next values of xpad and
-// not stored.
-func (c *convCore) gradientPadded(p int, d deltaBlocks) {
-	g, wp := &c.geom, &c.work[p]
+// gradientPadded writes part q's sums of dW for tile row p of the window
+// when chanIn is not a multiple of MR (a first layer, on one channel). It
+// reads the images framed by their padding (xpad, see prepareGradient), so
+// that every window lies inside: a tile is then MR consecutive values of
+// one row of the window, (dj, c) pairs at stride 1, summed over every
+// output pixel, the padding's zeros included, as the lowered pass sums
+// them. A row of the window, kW·chanIn values, makes ⌈kW·chanIn/MR⌉ tiles;
+// the rows of its last tile past the end are computed on the next values
+// of xpad and not stored.
+func (c *convCore) gradientPadded(q, p int) {
+	g := &c.geom
 	oh, ow, n, cin := g.outH(), g.outW(), c.chanOut, g.chans
 	const mr, nr = kernel.MR, kernel.NR
-	b0, b1 := c.partImages(p)
-	panels := (n + nr - 1) / nr
-	hp, wpx := g.inH+2*g.padH, g.inW+2*g.padW // the padded image
-	padLen, seg := hp*wpx*cin, g.kW*cin
-	// The part's images in their frames of zeros, and MR values of slack
-	// for the rows of a last tile that run past the end.
-	wp.xpad = im2colGrow(wp.xpad, (b1-b0)*padLen+mr)
-	clear(wp.xpad)
-	for b := b0; b < b1; b++ {
-		img := c.x[b*g.imageLen() : (b+1)*g.imageLen()]
-		for h := range g.inH {
-			at := (b-b0)*padLen + ((h+g.padH)*wpx+g.padW)*cin
-			copy(wp.xpad[at:at+g.inW*cin], img[h*g.inW*cin:])
+	d, row, block := c.deltaBlocks()
+	dw := c.work[q].dw
+	b0, b1 := c.partImages(q)
+	wpx, seg := g.inW+2*g.padW, g.kW*cin // the padded image's width
+	padLen := (g.inH + 2*g.padH) * wpx * cin
+	tiles := (seg + mr - 1) / mr
+	di, t0 := p/tiles, p%tiles*mr
+	for jr := 0; jr*nr < n; jr++ {
+		var tile kernel.Tile
+		for b := b0; b < b1; b++ {
+			// Pixel (i, j) of image b reads the window row at
+			// xpad[b][i·strideH + di][j·strideW …].
+			a := c.xpad[b*padLen+di*wpx*cin+t0:]
+			kernel.Strided(ow, oh, a, 1, g.strideW*cin, g.strideH*wpx*cin, d[jr*block+b*oh*ow*row:], row, ow*row, &tile)
 		}
-	}
-	for di := range g.kH {
-		for t0 := 0; t0 < seg; t0 += mr {
-			for jr := range panels {
-				var tile kernel.Tile
-				for b := range b1 - b0 {
-					// Pixel (i, j) of image b reads the window row at
-					// xpad[b][i·strideH + di][j·strideW …].
-					a := wp.xpad[b*padLen+di*wpx*cin+t0:]
-					kernel.Strided(ow, oh, a, 1, g.strideW*cin, g.strideH*wpx*cin, d.at(jr, b*oh*ow), d.row, ow*d.row, &tile)
-				}
-				kernel.Store(wp.dw[(di*seg+t0)*n+jr*nr:], n, min(mr, seg-t0), min(nr, n-jr*nr), 1, &tile, 1)
-			}
-		}
+		kernel.Store(dw[(di*seg+t0)*n+jr*nr:], n, min(mr, seg-t0), min(nr, n-jr*nr), 1, &tile, 0)
 	}
 }
