@@ -39,37 +39,42 @@ func TestConvDirectSameAsLowered(t *testing.T) {
 	for _, tt := range tests {
 		name := fmt.Sprintf("rank%d b%d %dx%d %d→%d k%d s%d p%d", tt.rank, tt.batch, tt.h, tt.w, tt.cin, tt.cout, tt.k, tt.s, tt.pad)
 		t.Run(name, func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(uint64(tt.batch), uint64(tt.cin)))
-			var m Module
-			var c *convCore
-			var x *tensor.Tensor
-			if tt.rank == 3 {
-				l := NewConv1D(tt.k, tt.cin, tt.cout, tt.s, rng, WithPadding(tt.pad))
-				m, c, x = l, &l.conv, tensor.New(tt.batch, tt.w, tt.cin)
-			} else {
+			// A layer for each way, from the same draws: a way must not
+			// find the other's results in the layer's buffers. Each layer
+			// runs twice, so that the second run finds its own.
+			layer := func() (Module, *convCore) {
+				rng := rand.New(rand.NewPCG(uint64(tt.batch), uint64(tt.cin)))
+				if tt.rank == 3 {
+					l := NewConv1D(tt.k, tt.cin, tt.cout, tt.s, rng, WithPadding(tt.pad))
+					return l, &l.conv
+				}
 				l := NewConv2D(tt.k, tt.k, tt.cin, tt.cout, tt.s, rng, WithPadding(tt.pad))
-				m, c, x = l, &l.conv, tensor.New(tt.batch, tt.h, tt.w, tt.cin)
+				return l, &l.conv
+			}
+			rng := rand.New(rand.NewPCG(uint64(tt.batch), 99))
+			x := tensor.New(tt.batch, tt.h, tt.w, tt.cin)
+			outShape := []int{tt.batch, (tt.h+2*tt.pad-tt.k)/tt.s + 1, (tt.w+2*tt.pad-tt.k)/tt.s + 1, tt.cout}
+			if tt.rank == 3 {
+				x = tensor.New(tt.batch, tt.w, tt.cin)
+				outShape = []int{tt.batch, (tt.w+2*tt.pad-tt.k)/tt.s + 1, tt.cout}
 			}
 			x.FillNormal(rng, 0, 1)
 			x.Data[0] = math.Copysign(0, -1) // a −0 among the inputs
-			var outShape []int
-			if tt.rank == 3 {
-				outShape = []int{tt.batch, (tt.w+2*tt.pad-tt.k)/tt.s + 1, tt.cout}
-			} else {
-				outShape = []int{tt.batch, (tt.h+2*tt.pad-tt.k)/tt.s + 1, (tt.w+2*tt.pad-tt.k)/tt.s + 1, tt.cout}
-			}
 			delta := tensor.New(outShape...).FillNormal(rng, 0, 1)
 
 			type result struct{ y, dx, dw, db *tensor.Tensor }
 			run := func(direct bool) result {
 				defer func(old bool) { convDirect = old }(convDirect)
 				convDirect = direct
+				m, c := layer()
 				var r result
-				r.y = m.Forward(x).Clone()
-				m.ZeroGrad()
-				m.BackwardUpdateGradient(x, delta)
-				r.dw, r.db = c.weight.Grad.Clone(), c.bias.Grad.Clone()
-				r.dx = m.BackwardDelta(x, delta).Clone()
+				for range 2 {
+					r.y = m.Forward(x).Clone()
+					m.ZeroGrad()
+					m.BackwardUpdateGradient(x, delta)
+					r.dw, r.db = c.weight.Grad.Clone(), c.bias.Grad.Clone()
+					r.dx = m.BackwardDelta(x, delta).Clone()
+				}
 				return r
 			}
 			lowered, direct := run(false), run(true)
