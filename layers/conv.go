@@ -258,7 +258,9 @@ func (c *convCore) partImages(p int) (b0, b1 int) {
 	return p * c.geom.batch / c.parts, (p + 1) * c.geom.batch / c.parts
 }
 
-// runPart runs c.pass on the images of part p, chunk by chunk.
+// runPart runs part p of c.pass: a direct pass (conv_direct.go; p is a
+// job of the weight gradient there, see prepareGradient), or the lowered
+// pass on the images of part p, chunk by chunk.
 func (c *convCore) runPart(p int) {
 	switch {
 	case c.direct && c.pass == convForward:
