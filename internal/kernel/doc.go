@@ -11,9 +11,10 @@
 //		}
 //	}
 //
-// with the 8 values of b for a step stored side by side (a packed
-// micro-panel) and the 4 values of a read from a packed micro-panel
-// (Packed) or where they lie, at any strides (Strided). tensor.Gemm
+// with the 8 values of b for a step side by side (a packed micro-panel,
+// or 8 consecutive values of a matrix's row) and the 4 values of a read
+// from a packed micro-panel (Packed) or where they lie, at any strides
+// (Strided, AddProducts). tensor.Gemm
 // multiplies whole matrices with it (the loops around it are in
 // tensor/gemm_blocked.go); the convolutions of package layers call it
 // directly on their images, which skips the zeros of the padding without
