@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/nndiy/nndiy/internal/kernel"
 	"github.com/nndiy/nndiy/tensor"
@@ -92,6 +93,59 @@ func TestConvDirectSameAsLowered(t *testing.T) {
 					if w := v.want.Data[i]; math.Float64bits(g) != math.Float64bits(w) {
 						t.Fatalf("%s[%d] = %v directly, %v lowered", v.what, i, g, w)
 					}
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkConvPasses times each pass of the convolutions of
+// experiments/conv's two networks, lowered (im2col and Gemm) and direct,
+// the two ways alternating call by call so that both see the same
+// machine, and reports each pass's mean time in µs:
+//
+//	go test ./layers -run '^$' -bench ConvPasses -cpu 1 -count 3
+func BenchmarkConvPasses(b *testing.B) {
+	if !kernel.AVX {
+		b.Skip("the direct passes need the AVX kernel")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	cases := []struct {
+		name string
+		m    Module
+		x    *tensor.Tensor
+	}{
+		{"Conv1D_k3_1to32_len256", NewConv1D(3, 1, 32, 1, rng), tensor.New(32, 256, 1)},
+		{"Conv2D_5x5_1to16_16x16_pad2", NewConv2D(5, 5, 1, 16, 1, rng, WithPadding(2)), tensor.New(32, 16, 16, 1)},
+		{"Conv2D_5x5_16to32_8x8_pad2", NewConv2D(5, 5, 16, 32, 1, rng, WithPadding(2)), tensor.New(32, 8, 8, 16)},
+	}
+	defer func(old bool) { convDirect = old }(convDirect)
+	for _, c := range cases {
+		c.x.FillUniform(rng, -1, 1)
+		delta := c.m.Forward(c.x).Clone().FillUniform(rng, -1, 1)
+		b.Run(c.name, func(b *testing.B) {
+			var took [2][3]time.Duration // lowered, direct × Forward, gradient, BackwardDelta
+			for b.Loop() {
+				for _, direct := range []bool{false, true} {
+					convDirect = direct
+					way := &took[0]
+					if direct {
+						way = &took[1]
+					}
+					t0 := time.Now()
+					c.m.Forward(c.x)
+					t1 := time.Now()
+					c.m.BackwardUpdateGradient(c.x, delta)
+					t2 := time.Now()
+					c.m.BackwardDelta(c.x, delta)
+					way[0] += t1.Sub(t0)
+					way[1] += t2.Sub(t1)
+					way[2] += time.Since(t2)
+				}
+			}
+			for i, way := range []string{"lowered", "direct"} {
+				for j, pass := range []string{"fwd", "grad", "delta"} {
+					b.ReportMetric(float64(took[i][j].Microseconds())/float64(b.N), way+"-"+pass+"-µs")
 				}
 			}
 		})
