@@ -215,15 +215,12 @@ func (c *convCore) run(pass convPass, x, delta []float64) {
 	case convForward:
 		c.keptOf = nil // the kept patches are about to be overwritten, or left stale
 	case convGradient:
-		c.reuse = c.keep && c.keptGeom == *g && convSameData(c.keptOf, x)
+		c.reuse = !c.direct && c.keep && c.keptGeom == *g && convSameData(c.keptOf, x)
 		if !c.reuse {
 			c.keptOf = nil
 		}
 	}
 	lowered := c.keep && !c.direct && pass != convDelta // the pass writes kept
-	if c.direct && pass == convGradient {
-		c.reuse = false
-	}
 	if lowered {
 		c.kept = im2colGrow(c.kept, g.batch*perImage*k)
 	}

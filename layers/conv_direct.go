@@ -101,37 +101,37 @@ func (c *convCore) packDirect(pass convPass) (jobs int) {
 	case convGradient:
 		return c.prepareGradient()
 	case convForward:
-		panels := (n + nr - 1) / nr
-		c.wp = im2colGrow(c.wp, panels*k*nr)
-		for jr := range panels {
-			for kk := range k {
-				d := c.wp[(jr*k+kk)*nr : (jr*k+kk+1)*nr]
-				for j := range d {
-					d[j] = 0
-					if o := jr*nr + j; o < n {
-						d[j] = w[kk*n+o]
-					}
-				}
-			}
-		}
+		c.wp = im2colGrow(c.wp, (n+nr-1)/nr*k*nr)
+		packPanels(c.wp, w, k, n, n, 1)
 		return c.parts
 	}
 	pIn := (cin + nr - 1) / nr
 	c.wp = im2colGrow(c.wp, g.kH*g.kW*pIn*n*nr)
-	for t := range g.kH * g.kW {
-		for jr := range pIn {
-			for o := range n {
-				d := c.wp[((t*pIn+jr)*n+o)*nr : ((t*pIn+jr)*n+o+1)*nr]
-				for j := range d {
-					d[j] = 0
-					if ch := jr*nr + j; ch < cin {
-						d[j] = w[(t*cin+ch)*n+o]
-					}
+	for t := range g.kH * g.kW { // Wᵀ of offset t: element (o, ch) is W[t][ch][o]
+		packPanels(c.wp[t*pIn*n*nr:], w[t*cin*n:], n, cin, 1, n)
+	}
+	return c.parts
+}
+
+// packPanels copies the rows×cols matrix whose element (r, c) is
+// src[r·rs + c·cs] into dst as NR-column micro-panels, the kernel's b:
+//
+//	dst[(jr·rows + r)·NR + j] = element (r, jr·NR + j)
+//
+// with zeros past the last column. dst must hold ⌈cols/NR⌉·rows·NR values.
+func packPanels(dst, src []float64, rows, cols, rs, cs int) {
+	const nr = kernel.NR
+	for jr := range (cols + nr - 1) / nr {
+		for r := range rows {
+			d := dst[(jr*rows+r)*nr : (jr*rows+r+1)*nr]
+			for j := range d {
+				d[j] = 0
+				if col := jr*nr + j; col < cols {
+					d[j] = src[r*rs+col*cs]
 				}
 			}
 		}
 	}
-	return c.parts
 }
 
 // groups calls f for the groups of up to MR consecutive images of part p,
@@ -176,11 +176,9 @@ func (c *convCore) forwardDirect(p int) {
 		for jr := 0; jr*nr < n; jr++ {
 			w, cols := c.wp[jr*k*nr:(jr+1)*k*nr], min(nr, n-jr*nr)
 			for i := range oh {
-				row0 := i*g.strideH - g.padH
-				di0, di1 := max(0, -row0), min(g.kH, g.inH-row0)
+				row0, di0, di1 := g.windowRows(i)
 				for j := range ow {
-					col0 := j*g.strideW - g.padW
-					dj0, dj1 := max(0, -col0), min(g.kW, g.inW-col0)
+					col0, dj0, dj1 := g.windowCols(j)
 					var tile kernel.Tile
 					if di0 < di1 && dj0 < dj1 {
 						// Runs: the rows di0 … di1−1 of the window, each
@@ -209,11 +207,9 @@ func (c *convCore) deltaDirect(p int) {
 		for jr := range pIn {
 			cols := min(kernel.NR, cin-jr*kernel.NR)
 			for i := range oh {
-				row0 := i*g.strideH - g.padH
-				di0, di1 := max(0, -row0), min(g.kH, g.inH-row0)
+				row0, di0, di1 := g.windowRows(i)
 				for j := range ow {
-					col0 := j*g.strideW - g.padW
-					dj0, dj1 := max(0, -col0), min(g.kW, g.inW-col0)
+					col0, dj0, dj1 := g.windowCols(j)
 					if dj0 >= dj1 {
 						continue // the window lies on the padding
 					}
@@ -260,19 +256,9 @@ func (c *convCore) prepareGradient() (jobs int) {
 	// when the last block is not whole, δ̃ packed into NR-column
 	// micro-panels, zeros past chanOut.
 	if n%nr != 0 {
-		rows, panels := len(c.delta)/n, (n+nr-1)/nr
-		c.dp = im2colGrow(c.dp, panels*rows*nr)
-		for jr := range panels {
-			for r := range rows {
-				dst := c.dp[(jr*rows+r)*nr : (jr*rows+r+1)*nr]
-				for j := range dst {
-					dst[j] = 0
-					if o := jr*nr + j; o < n {
-						dst[j] = c.delta[r*n+o]
-					}
-				}
-			}
-		}
+		rows := len(c.delta) / n
+		c.dp = im2colGrow(c.dp, (n+nr-1)/nr*rows*nr)
+		packPanels(c.dp, c.delta, rows, n, n, 1)
 	}
 	if cin%mr != 0 {
 		// The images in their frames of zeros, and MR values of slack for
@@ -352,7 +338,7 @@ func (c *convCore) gradientSkipping(q, di int) {
 		for ch := 0; ch < cin; ch += mr {
 			for jr := 0; jr*nr < n; jr++ {
 				var tile kernel.Tile
-				for b := b0; i0 < i1 && j0 < j1 && b < b1; b++ {
+				for b := b0; b < b1 && i0 < i1 && j0 < j1; b++ { // no term if the offset sees only padding
 					a := c.x[b*g.imageLen()+at+ch:]
 					kernel.Strided(j1-j0, i1-i0, a, 1, g.strideW*cin, g.strideH*g.inW*cin,
 						d[jr*block+((b*oh+i0)*ow+j0)*row:], row, ow*row, &tile)

@@ -36,6 +36,20 @@ func (g *im2colGeom) fits() bool {
 func (g *im2colGeom) outH() int { return (g.inH+2*g.padH-g.kH)/g.strideH + 1 }
 func (g *im2colGeom) outW() int { return (g.inW+2*g.padW-g.kW)/g.strideW + 1 }
 
+// windowRows returns row0 = i·strideH − padH, the image row under the
+// first row of output row i's window, and the rows di0 ≤ di < di1 of the
+// window that lie inside the image; windowCols likewise for output
+// column j.
+func (g *im2colGeom) windowRows(i int) (row0, di0, di1 int) {
+	row0 = i*g.strideH - g.padH
+	return row0, max(0, -row0), min(g.kH, g.inH-row0)
+}
+
+func (g *im2colGeom) windowCols(j int) (col0, dj0, dj1 int) {
+	col0 = j*g.strideW - g.padW
+	return col0, max(0, -col0), min(g.kW, g.inW-col0)
+}
+
 // imageLen is the number of values of one input image, inH·inW·chans.
 func (g *im2colGeom) imageLen() int { return g.inH * g.inW * g.chans }
 
@@ -123,8 +137,7 @@ func im2col(cols, x []float64, g *im2colGeom, b0, b1 int) {
 		for i := range oh {
 			for j := range ow {
 				// The window's columns inside the image: col0+dj0 … col0+dj1−1.
-				col0 := j*g.strideW - g.padW
-				dj0, dj1 := max(0, -col0), min(g.kW, g.inW-col0)
+				col0, dj0, dj1 := g.windowCols(j)
 				for di := range g.kH {
 					dst := cols[p : p+seg]
 					p += seg
@@ -165,8 +178,7 @@ func col2im(dx, cols []float64, g *im2colGeom, b0, b1 int) {
 		img := dx[b*g.imageLen() : (b+1)*g.imageLen()]
 		for i := range oh {
 			for j := range ow {
-				col0 := j*g.strideW - g.padW
-				dj0, dj1 := max(0, -col0), min(g.kW, g.inW-col0)
+				col0, dj0, dj1 := g.windowCols(j)
 				for di := range g.kH {
 					src := cols[p : p+seg]
 					p += seg

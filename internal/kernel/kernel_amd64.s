@@ -96,6 +96,52 @@
 	SHLQ $3, R13;        \
 	LEAQ (R8)(R8*2), R9
 
+// MULADD_STEP is one step of a kernel: the 8 values of b at DI, and the
+// 4 values of a at SI, SI+rs, SI+2·rs and SI+3·rs (R8 = rs, R9 = 3·rs, in
+// bytes), each broadcast to four lanes, multiplied and added to the tile
+// Y0 … Y7 (row i in Y(2i), Y(2i+1)), each product rounded before it is
+// added. Y8 … Y15 are scratch. FMA_STEP is the same with each product
+// fused into its sum.
+#define MULADD_STEP \
+	VMOVUPD      0(DI), Y8;        \
+	VMOVUPD      32(DI), Y9;       \
+	VBROADCASTSD (SI), Y10;        \
+	VMULPD       Y8, Y10, Y11;     \
+	VADDPD       Y11, Y0, Y0;      \
+	VMULPD       Y9, Y10, Y12;     \
+	VADDPD       Y12, Y1, Y1;      \
+	VBROADCASTSD (SI)(R8*1), Y13;  \
+	VMULPD       Y8, Y13, Y14;     \
+	VADDPD       Y14, Y2, Y2;      \
+	VMULPD       Y9, Y13, Y15;     \
+	VADDPD       Y15, Y3, Y3;      \
+	VBROADCASTSD (SI)(R8*2), Y10;  \
+	VMULPD       Y8, Y10, Y11;     \
+	VADDPD       Y11, Y4, Y4;      \
+	VMULPD       Y9, Y10, Y12;     \
+	VADDPD       Y12, Y5, Y5;      \
+	VBROADCASTSD (SI)(R9*1), Y13;  \
+	VMULPD       Y8, Y13, Y14;     \
+	VADDPD       Y14, Y6, Y6;      \
+	VMULPD       Y9, Y13, Y15;     \
+	VADDPD       Y15, Y7, Y7
+
+#define FMA_STEP \
+	VMOVUPD      0(DI), Y8;        \
+	VMOVUPD      32(DI), Y9;       \
+	VBROADCASTSD (SI), Y10;        \
+	VFMADD231PD  Y8, Y10, Y0;      \
+	VFMADD231PD  Y9, Y10, Y1;      \
+	VBROADCASTSD (SI)(R8*1), Y11;  \
+	VFMADD231PD  Y8, Y11, Y2;      \
+	VFMADD231PD  Y9, Y11, Y3;      \
+	VBROADCASTSD (SI)(R8*2), Y12;  \
+	VFMADD231PD  Y8, Y12, Y4;      \
+	VFMADD231PD  Y9, Y12, Y5;      \
+	VBROADCASTSD (SI)(R9*1), Y13;  \
+	VFMADD231PD  Y8, Y13, Y6;      \
+	VFMADD231PD  Y9, Y13, Y7
+
 // func stridedAVX(k, runs int, a *float64, rs, ps, aj int, b *float64, bs, bj int, t *Tile)
 //
 // Strided (kernel.go), with 256-bit AVX registers of four float64 each.
@@ -128,28 +174,7 @@ run:
 	MOVQ CX, AX
 
 step:
-	VMOVUPD      0(DI), Y8
-	VMOVUPD      32(DI), Y9
-	VBROADCASTSD (SI), Y10
-	VMULPD       Y8, Y10, Y11
-	VADDPD       Y11, Y0, Y0
-	VMULPD       Y9, Y10, Y12
-	VADDPD       Y12, Y1, Y1
-	VBROADCASTSD (SI)(R8*1), Y13
-	VMULPD       Y8, Y13, Y14
-	VADDPD       Y14, Y2, Y2
-	VMULPD       Y9, Y13, Y15
-	VADDPD       Y15, Y3, Y3
-	VBROADCASTSD (SI)(R8*2), Y10
-	VMULPD       Y8, Y10, Y11
-	VADDPD       Y11, Y4, Y4
-	VMULPD       Y9, Y10, Y12
-	VADDPD       Y12, Y5, Y5
-	VBROADCASTSD (SI)(R9*1), Y13
-	VMULPD       Y8, Y13, Y14
-	VADDPD       Y14, Y6, Y6
-	VMULPD       Y9, Y13, Y15
-	VADDPD       Y15, Y7, Y7
+	MULADD_STEP
 	ADDQ         R10, SI
 	ADDQ         R11, DI
 	DECQ         AX
@@ -179,20 +204,7 @@ fusedrun:
 	MOVQ CX, AX
 
 fused:
-	VMOVUPD      0(DI), Y8
-	VMOVUPD      32(DI), Y9
-	VBROADCASTSD (SI), Y10
-	VFMADD231PD  Y8, Y10, Y0
-	VFMADD231PD  Y9, Y10, Y1
-	VBROADCASTSD (SI)(R8*1), Y11
-	VFMADD231PD  Y8, Y11, Y2
-	VFMADD231PD  Y9, Y11, Y3
-	VBROADCASTSD (SI)(R8*2), Y12
-	VFMADD231PD  Y8, Y12, Y4
-	VFMADD231PD  Y9, Y12, Y5
-	VBROADCASTSD (SI)(R9*1), Y13
-	VFMADD231PD  Y8, Y13, Y6
-	VFMADD231PD  Y9, Y13, Y7
+	FMA_STEP
 	ADDQ         R10, SI
 	ADDQ         R11, DI
 	DECQ         AX
@@ -224,28 +236,7 @@ addrun:
 	MOVQ CX, AX
 
 addstep:
-	VMOVUPD      0(DI), Y8
-	VMOVUPD      32(DI), Y9
-	VBROADCASTSD (SI), Y10
-	VMULPD       Y8, Y10, Y11
-	VADDPD       Y11, Y0, Y0
-	VMULPD       Y9, Y10, Y12
-	VADDPD       Y12, Y1, Y1
-	VBROADCASTSD (SI)(R8*1), Y13
-	VMULPD       Y8, Y13, Y14
-	VADDPD       Y14, Y2, Y2
-	VMULPD       Y9, Y13, Y15
-	VADDPD       Y15, Y3, Y3
-	VBROADCASTSD (SI)(R8*2), Y10
-	VMULPD       Y8, Y10, Y11
-	VADDPD       Y11, Y4, Y4
-	VMULPD       Y9, Y10, Y12
-	VADDPD       Y12, Y5, Y5
-	VBROADCASTSD (SI)(R9*1), Y13
-	VMULPD       Y8, Y13, Y14
-	VADDPD       Y14, Y6, Y6
-	VMULPD       Y9, Y13, Y15
-	VADDPD       Y15, Y7, Y7
+	MULADD_STEP
 	ADDQ         R10, SI
 	ADDQ         $64, DI
 	DECQ         AX
@@ -272,20 +263,7 @@ faddrun:
 	MOVQ CX, AX
 
 faddstep:
-	VMOVUPD      0(DI), Y8
-	VMOVUPD      32(DI), Y9
-	VBROADCASTSD (SI), Y10
-	VFMADD231PD  Y8, Y10, Y0
-	VFMADD231PD  Y9, Y10, Y1
-	VBROADCASTSD (SI)(R8*1), Y11
-	VFMADD231PD  Y8, Y11, Y2
-	VFMADD231PD  Y9, Y11, Y3
-	VBROADCASTSD (SI)(R8*2), Y12
-	VFMADD231PD  Y8, Y12, Y4
-	VFMADD231PD  Y9, Y12, Y5
-	VBROADCASTSD (SI)(R9*1), Y13
-	VFMADD231PD  Y8, Y13, Y6
-	VFMADD231PD  Y9, Y13, Y7
+	FMA_STEP
 	ADDQ         R10, SI
 	ADDQ         $64, DI
 	DECQ         AX
